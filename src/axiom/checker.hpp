@@ -1,0 +1,56 @@
+// Checks one litmus test against one model: enumerates every candidate
+// execution (paths per thread, reads-from, coherence), keeps the consistent
+// ones, and evaluates the final condition the way herd7 reports it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "axiom/model.hpp"
+#include "axiom/thread_paths.hpp"
+#include "litmus/ast.hpp"
+
+namespace mh::axiom {
+
+struct CheckLimits {
+  PathLimits paths;
+  std::uint64_t max_candidates = 20'000'000;  // candidate executions examined
+  double max_seconds = 20.0;
+  int max_domain_rounds = 8;    // rounds of the read-value fixpoint
+  std::size_t max_domain_size = 64;
+};
+
+enum class Observation : std::uint8_t { Never, Sometimes, Always };
+const char* observation_name(Observation observation);
+
+struct FinalState {
+  std::vector<litmus::Value> values;  // one per CheckResult::observed term
+  std::uint64_t executions = 0;       // consistent executions ending here
+  bool satisfies = false;             // the condition's proposition holds
+};
+
+struct CheckResult {
+  enum class Status : std::uint8_t { Ok, TooLarge };
+  Status status = Status::Ok;
+  std::string too_large_reason;
+  ModelKind model = ModelKind::SC;
+  std::vector<litmus::CondTerm> observed;  // the columns of a final state
+  std::vector<FinalState> states;          // sorted by values
+  std::uint64_t positive = 0, negative = 0;  // consistent executions where the proposition holds / not
+  bool undefined = false;                    // rc11 data race in some consistent execution
+  std::uint64_t candidates = 0;              // candidate executions examined
+  double seconds = 0;
+
+  Observation observation() const;
+  // Whether the test's condition (with its quantifier) holds: herd's Ok / No.
+  bool validated(litmus::Quantifier quantifier) const;
+};
+
+CheckResult check_test(const litmus::Test& test, ModelKind model, const CheckLimits& limits = {});
+
+// Value of a term in a final state (registers by name, memory by location).
+std::string format_value(const litmus::Test& test, litmus::Value value);
+
+}  // namespace mh::axiom

@@ -1,0 +1,32 @@
+// The memory models: each decides whether one candidate execution is
+// consistent (and, for rc11, whether it has a data race).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "axiom/execution.hpp"
+
+namespace mh::axiom {
+
+enum class ModelKind : std::uint8_t { SC, TSO, ARM, RC11 };
+
+struct ModelVerdict {
+  bool consistent = false;
+  bool undefined = false;  // rc11: a data race on non-atomic accesses (herd's Flag *undef*)
+};
+
+ModelVerdict check_sc(const Execution& x, const Derived& d);
+ModelVerdict check_tso(const Execution& x, const Derived& d);
+ModelVerdict check_arm(const Execution& x, const Derived& d);
+ModelVerdict check_rc11(const Execution& x, const Derived& d);
+ModelVerdict check_model(ModelKind model, const Execution& x, const Derived& d);
+
+const char* model_name(ModelKind model);  // "sc", "tso", "arm", "rc11"
+std::optional<ModelKind> parse_model_name(const std::string& name);
+// The model herd would pick for the test's architecture.
+ModelKind default_model(litmus::Arch arch);
+// sc applies to every test; tso to X86 and X86_64, arm to AArch64, rc11 to C.
+bool model_applies(ModelKind model, litmus::Arch arch);
+
+}  // namespace mh::axiom
