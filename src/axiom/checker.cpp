@@ -123,19 +123,31 @@ class Enumerator {
   }
 
   // Every read returns a value some write may store: grow each location's
-  // value set from the initial values until the writes of all paths add
-  // nothing new.
+  // value set from the initial values, one round per link of a chain of
+  // writes whose values come from reads. All four models forbid a value
+  // that depends on itself (out of thin air), so a value that is read in a
+  // consistent execution comes from a chain of at most as many writes as the
+  // execution has; rounds beyond that add only values no execution can read,
+  // and an RMW feedback loop (counters) stops growing there.
   bool compute_paths() {
     ValueDomains domains(test_.locations.size());
     for (std::size_t l = 0; l < test_.locations.size(); ++l) domains[l] = {test_.locations[l].init};
     for (int round = 0; round < limits_.max_domain_rounds; ++round) {
       paths_.assign(test_.threads.size(), {});
+      std::size_t writes_per_execution = 0;
       for (std::size_t t = 0; t < test_.threads.size(); ++t) {
         if (enumerate_thread_paths(test_, test_.threads[t], domains, limits_.paths, paths_[t]) !=
             PathStatus::Ok)
           return too_large("thread P" + std::to_string(test_.threads[t].id) +
                            " has too many paths or events");
+        std::size_t most = 0;
+        for (const ThreadPath& path : paths_[t])
+          most = std::max<std::size_t>(most, std::count_if(path.events.begin(), path.events.end(), [](const PathEvent& pe) {
+                                         return pe.event.kind == Event::Kind::Write;
+                                       }));
+        writes_per_execution += most;
       }
+      if (static_cast<std::size_t>(round) > writes_per_execution) return true;
       bool grew = false;
       for (const auto& thread_paths : paths_)
         for (const ThreadPath& path : thread_paths)
@@ -152,7 +164,8 @@ class Enumerator {
           }
       if (!grew) return true;
     }
-    return too_large("the values written do not settle (a read-modify-write feedback loop?)");
+    return too_large("the values written do not settle within " + std::to_string(limits_.max_domain_rounds) +
+                     " rounds");
   }
 
   // Builds the events and fixed relations of one choice of paths, then

@@ -18,7 +18,7 @@ struct CheckLimits {
   PathLimits paths;
   std::uint64_t max_candidates = 20'000'000;  // candidate executions examined
   double max_seconds = 20.0;
-  int max_domain_rounds = 8;    // rounds of the read-value fixpoint
+  int max_domain_rounds = 66;   // rounds of the read-value fixpoint (writes per execution + 2 suffice)
   std::size_t max_domain_size = 64;
 };
 

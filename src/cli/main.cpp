@@ -1,1 +1,50 @@
-int main() { return 0; }
+// The `memharness` command: subcommands of DESIGN.md's contract.
+// Exit codes: 0 all as expected, 1 a verdict differs, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/all_command.hpp"
+#include "cli/litmus_check.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"memharness: can this protocol reorder or race, under which memory model?"};
+  app.set_version_flag("--version", std::string("memharness ") + MEMHARNESS_VERSION);
+  app.require_subcommand(1);
+
+  auto* litmus = app.add_subcommand("litmus", "Litmus tests: check them against memory models");
+  litmus->require_subcommand(1);
+  mh::cli::LitmusCheckOptions check;
+  auto* litmus_check = litmus->add_subcommand(
+      "check", "Evaluate litmus files against an axiomatic model and print herd7-style verdicts");
+  litmus_check->add_option("files", check.files, "Litmus files (C, X86, X86_64, AArch64)")->required();
+  litmus_check->add_option("--model", check.model,
+                           "sc, tso, arm or rc11 (default: the test's architecture: X86 -> tso, "
+                           "AArch64 -> arm, C -> rc11)");
+  litmus_check->add_option("--json", check.json, "Write the results JSON (docs/results.md) to this file");
+  litmus_check->add_option("--expected", check.expected,
+                           "An expectations manifest (litmus/expected.tsv); exit 1 when a verdict differs");
+
+  mh::cli::AllOptions all;
+  auto* all_command = app.add_subcommand("all", "The main job: run every check and write the results");
+  all_command->add_option("-o,--output", all.output_dir, "Directory for results.json")->required();
+  all_command->add_option("--budget", all.budget, "Time budget for the whole job, e.g. 90s, 2m")
+      ->capture_default_str();
+  all_command->add_option("--suite", all.suite_dir, "Litmus suite directory (default: the shipped suite)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "memharness: " << e.what() << "\n(run 'memharness --help' for usage)\n";
+    return 2;
+  }
+
+  if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
+  if (all_command->parsed()) return mh::cli::run_all(all);
+  return 2;
+}

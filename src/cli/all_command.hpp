@@ -1,0 +1,21 @@
+// `memharness all [--budget D] -o DIR`: the main job. For now it model-checks
+// the litmus suite under every applicable model against its expectations;
+// later capabilities (protocol models, hardware runs, stress, TSan) join it.
+#pragma once
+
+#include <string>
+
+namespace mh::cli {
+
+struct AllOptions {
+  std::string output_dir;
+  std::string budget = "2m";
+  std::string suite_dir;  // "" = the shipped suite
+};
+
+int run_all(const AllOptions& options);
+
+// "90s", "2m", "1h", "1500ms", plain seconds; nullopt-like -1 on bad input.
+double parse_duration_seconds(const std::string& text);
+
+}  // namespace mh::cli
