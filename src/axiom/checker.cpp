@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fmt/format.h>
 #include <set>
 
 namespace mh::axiom {
@@ -242,6 +243,16 @@ class Enumerator {
     std::vector<std::vector<int>> writes_of(locations);
     for (int w = static_cast<int>(locations); w < n; ++w)
       if (x.events[w].kind == Event::Kind::Write) writes_of[x.events[w].location].push_back(w);
+
+    // Refuse at once what could never finish within the limit, rather than
+    // spending the whole time budget finding that out.
+    double candidates = 1;
+    for (const auto& from : sources) candidates *= static_cast<double>(from.size());
+    for (const auto& ws : writes_of)
+      for (std::size_t k = 2; k <= ws.size(); ++k) candidates *= static_cast<double>(k);
+    if (candidates > static_cast<double>(limits_.max_candidates))
+      return too_large(fmt::format("one choice of paths alone has {:.3g} candidate executions (limit {})",
+                                   candidates, limits_.max_candidates));
 
     std::vector<std::size_t> rf_choice(reads.size(), 0);
     while (true) {

@@ -11,8 +11,9 @@ namespace mh::litmus {
 class ParseError : public std::runtime_error {
  public:
   ParseError(const std::string& file, Pos pos, const std::string& message)
-      : std::runtime_error(file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.col) +
-                           ": " + message),
+      : std::runtime_error(pos.line > 0 ? file + ":" + std::to_string(pos.line) + ":" +
+                                              std::to_string(pos.col) + ": " + message
+                                        : file + ": " + message),  // no position: the file as a whole
         file_(file), pos_(pos), message_(message) {}
   const std::string& file() const { return file_; }
   Pos pos() const { return pos_; }

@@ -2,6 +2,9 @@
 // (C functions or the asm table), `locations`, `filter` and the condition.
 #include "litmus/parser.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -539,8 +542,10 @@ Test parse_litmus(std::string_view text, const std::string& file) {
 }
 
 Test parse_litmus_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw ParseError(path, Pos{0, 0}, "is a directory, not a litmus file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ParseError(path, Pos{0, 0}, "cannot open file");
+  if (!in) throw ParseError(path, Pos{0, 0}, std::string("cannot open file: ") + std::strerror(errno));
   std::string text;
   text.resize(kMaxFileBytes + 1);
   in.read(text.data(), static_cast<std::streamsize>(text.size()));

@@ -1,0 +1,166 @@
+// The `memharness` command as a user runs it: exit codes, herd7's output
+// shape, the results file, and that bad input writes nothing.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+CommandRun run(const std::string& arguments) {
+  CommandRun result;
+  const std::string command = std::string(MEMHARNESS_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char buffer[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+const std::string kSuite = std::string(MEMHARNESS_SOURCE_DIR) + "/litmus";
+
+class CliTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("memharness-cli-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& content) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path) << content;
+    return path.string();
+  }
+  fs::path dir_;
+};
+
+// SB on x86-TSO: each load reads the initial value or the other thread's
+// store, four executions, and exactly one has both loads reading 0, which
+// TSO's store buffers allow (Intel SDM 8.2.3.4).
+TEST_F(CliTest, LitmusCheckPrintsHerdShape) {
+  const CommandRun r = run("litmus check " + kSuite + "/x86/SB.litmus");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Test SB Allowed\nStates 4\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("0:EAX=0; 1:EAX=0;\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Ok\nWitnesses\nPositive: 1 Negative: 3\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Condition exists (0:EAX=0 /\\ 1:EAX=0)\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Observation SB Sometimes 1 3\n"), std::string::npos) << r.output;
+}
+
+// Under SC the same outcome is impossible: 3 executions remain, none positive.
+TEST_F(CliTest, ModelOptionSelectsTheModel) {
+  const CommandRun r = run("litmus check --model sc " + kSuite + "/x86/SB.litmus");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("No\nWitnesses\nPositive: 0 Negative: 3\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Observation SB Never 0 3\n"), std::string::npos) << r.output;
+}
+
+// herd counts witnesses of the condition: for ~exists (x=1) after two
+// in-order stores (x=1 then x=2, coherence keeps x=2 last) the single
+// execution is a positive witness, while Observation counts the proposition.
+TEST_F(CliTest, NotExistsCountsWitnessesOfTheNegation) {
+  const CommandRun r = run("litmus check " + kSuite + "/x86/CoWW.litmus");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Test CoWW Forbidden\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Ok\nWitnesses\nPositive: 1 Negative: 0\n"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Observation CoWW Never 0 1\n"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, RacyCTestIsFlaggedUndefined) {
+  const CommandRun r = run("litmus check " + kSuite + "/c/MP+na.rlx+rlx.na.litmus");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Flag undefined\n"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, BadInputIsPositionedExitsTwoAndWritesNothing) {
+  const std::string good = kSuite + "/x86/SB.litmus";
+  const std::string bad = write("bad.litmus", "X86 T\n{ x=0; }\n P0 ;\n FOO [x] ;\nexists (x=1)\n");
+  const std::string json = (dir_ / "out.json").string();
+  const CommandRun r = run("litmus check " + good + " " + bad + " --json " + json);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(bad + ":4:2: unsupported instruction 'FOO [x]'"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("Test SB"), std::string::npos) << "nothing runs when an input is bad";
+  EXPECT_FALSE(fs::exists(json));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("litmus check").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("litmus check --model nope " + kSuite + "/x86/SB.litmus").exit_code, 2);
+  EXPECT_EQ(run("litmus check --model arm " + kSuite + "/x86/SB.litmus").exit_code, 2);
+  EXPECT_EQ(run("litmus check " + (dir_ / "missing.litmus").string()).exit_code, 2);
+  EXPECT_EQ(run("all").exit_code, 2);
+  EXPECT_EQ(run("all -o " + dir_.string() + " --budget soon").exit_code, 2);
+}
+
+TEST_F(CliTest, HelpOnEveryCommandExitsZero) {
+  for (const char* command : {"--help", "litmus --help", "litmus check --help", "all --help"}) {
+    const CommandRun r = run(command);
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.output.find("Usage:"), std::string::npos) << command;
+  }
+}
+
+// A wrong expectation (SB under tso said to be Never) makes the run fail.
+TEST_F(CliTest, ExpectationMismatchExitsOne) {
+  fs::create_directories(dir_ / "x86");
+  fs::copy_file(kSuite + "/x86/SB.litmus", dir_ / "x86" / "SB.litmus");
+  const std::string manifest = write("expected.tsv",
+                                     "file\tmodel\tobservation\tflags\tsource\n"
+                                     "x86/SB.litmus\ttso\tNever\t-\ta deliberately wrong row\n");
+  const CommandRun r = run("litmus check --expected " + manifest + " " + (dir_ / "x86" / "SB.litmus").string());
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("expected Never under tso, got Sometimes"), std::string::npos) << r.output;
+}
+
+// Eight threads each storing three values to one location: 24 writes have
+// 24!/(3!^8) coherence orders — far beyond the candidate limit, so the
+// verdict must be "too large", quickly, not a hang.
+TEST_F(CliTest, ExplosionOfCandidatesIsTooLargeNotAHang) {
+  std::string text = "C Huge\n{ x = 0; }\n";
+  for (int t = 0; t < 8; ++t)
+    text += "P" + std::to_string(t) +
+            " (atomic_int* x) {\n  atomic_store_explicit(x, 1, memory_order_relaxed);\n"
+            "  atomic_store_explicit(x, 2, memory_order_relaxed);\n"
+            "  atomic_store_explicit(x, 3, memory_order_relaxed);\n}\n";
+  text += "exists (x=1)\n";
+  const CommandRun r = run("litmus check " + write("huge.litmus", text));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("Too large: "), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, AllWritesTheResultsFile) {
+  const CommandRun r = run("all -o " + dir_.string());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("0 failed, 0 too large"), std::string::npos) << r.output;
+  ASSERT_TRUE(fs::exists(dir_ / "results.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "results.partial.jsonl"));
+  const auto doc = nlohmann::json::parse(std::ifstream(dir_ / "results.json"));
+  EXPECT_EQ(doc["schema"], "memharness-results");
+  EXPECT_FALSE(doc["host"]["arch"].get<std::string>().empty());
+  ASSERT_GE(doc["results"].size(), 160U);
+  for (const auto& record : doc["results"]) {
+    EXPECT_EQ(record["kind"], "litmus-model");
+    EXPECT_EQ(record["verdict"], "pass") << record["file"] << " " << record["model"];
+    EXPECT_FALSE(record["expectation"]["source"].get<std::string>().empty());
+  }
+}
+
+}  // namespace
