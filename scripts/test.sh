@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# The test command of the README: installs what is missing, builds the
-# default preset (-Werror) and runs every test through ctest; then checks
-# that the other presets still configure and that the AArch64 cross build
-# builds. Each preset is built once; ccache keeps rebuilds cheap.
+# The test command of the README (and of CI): installs what is missing,
+# checks that every preset configures, builds the AArch64 cross preset, then
+# builds and runs the whole ctest suite twice: the default preset (-Werror)
+# and the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer, so the
+# parser's robustness tests also prove the absence of memory errors). Each
+# preset is built once; ccache keeps rebuilds cheap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc)
+mkdir -p build
+# Presets that later capabilities fill must keep configuring.
+for preset in debug tsan fuzz aarch64; do
+  if ! cmake --preset "$preset" > "build/configure-$preset.log" 2>&1; then
+    cat "build/configure-$preset.log"
+    echo "test.sh: preset $preset failed to configure" >&2
+    exit 1
+  fi
+done
+cmake --build --preset aarch64 -j "$jobs"
+
+cmake --preset asan
+cmake --build --preset asan -j "$jobs"
+ctest --preset asan -j "$jobs"
+
 cmake --preset default
 cmake --build --preset default -j "$jobs"
 ctest --preset default -j "$jobs"
-
-# Presets that later capabilities fill: they must keep configuring.
-for preset in debug asan tsan fuzz aarch64; do
-  cmake --preset "$preset" > "build/configure-$preset.log" 2>&1 || {
-    cat "build/configure-$preset.log"
-    echo "preset $preset failed to configure" >&2
-    exit 1
-  }
-done

@@ -43,6 +43,17 @@ TEST(LitmusSuite, ManifestIsReadableAndCoversEveryTest) {
   EXPECT_GE(files, 80U);
 }
 
+}  // namespace
+}  // namespace mh
+
+namespace mh::litmus {
+// gtest prints a parameter in ctest's test list; the row says more than its bytes.
+void PrintTo(const Expectation& e, std::ostream* out) { *out << e.file << " under " << e.model; }
+}  // namespace mh::litmus
+
+namespace mh {
+namespace {
+
 class LitmusExpectation : public testing::TestWithParam<litmus::Expectation> {};
 
 TEST_P(LitmusExpectation, MatchesTheModel) {

@@ -222,13 +222,16 @@ class PathExplorer {
           Tainted a = eval(instr.addr, s);
           auto loc = location(a);
           if (!loc) return;
+          // A domain always holds the initial value; the last value reuses `s`.
           const auto& domain = domains_[*loc];
-          for (std::size_t i = 0; i < domain.size(); ++i) {
-            PathState branch = (i + 1 == domain.size()) ? std::move(s) : s;
+          for (std::size_t i = 0; i + 1 < domain.size(); ++i) {
+            PathState branch = s;
             read_value(branch, instr, *loc, a.deps, domain[i]);
             explore(std::move(branch));
             if (too_large_) return;
           }
+          read_value(s, instr, *loc, a.deps, domain.back());
+          explore(std::move(s));
           return;
         }
       }

@@ -6,7 +6,7 @@
 #include "cli/all_command.hpp"
 #include "cli/litmus_check.hpp"
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   CLI::App app{"memharness: can this protocol reorder or race, under which memory model?"};
   app.set_version_flag("--version", std::string("memharness ") + MEMHARNESS_VERSION);
   app.require_subcommand(1);
@@ -46,5 +46,9 @@ int main(int argc, char** argv) {
 
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
   if (all_command->parsed()) return mh::cli::run_all(all);
+  return 2;
+} catch (const std::exception& error) {
+  // Commands report bad input themselves; anything reaching here is a bug.
+  std::cerr << "memharness: internal error: " << error.what() << "\n";
   return 2;
 }
