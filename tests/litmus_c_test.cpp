@@ -4,26 +4,14 @@
 #include <string>
 
 #include "litmus/parser.hpp"
+#include "litmus_test_support.hpp"
 
 namespace mh::litmus {
 namespace {
 
-// Inside TEST bodies `Test` names gtest's fixture base.
-using LitmusTest = mh::litmus::Test;
-
-LitmusTest parse(const std::string& text) {
-  return parse_litmus(text, "test.litmus");
-}
-
-// Message of the ParseError that `text` raises, as "line:col: message".
-std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ParseError& error) {
-    return std::to_string(error.pos().line) + ":" + std::to_string(error.pos().col) + ": " + error.message();
-  }
-  return "no error";
-}
+using testing_support::error_of;
+using testing_support::LitmusTest;
+using testing_support::parse;
 
 // A one-thread test whose P0 body is `body` (starting on line 3, column 1).
 std::string one_thread(const std::string& body) {

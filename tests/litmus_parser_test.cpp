@@ -7,27 +7,15 @@
 #include <vector>
 
 #include "litmus/parser.hpp"
+#include "litmus_test_support.hpp"
 #include "litmus/printer.hpp"
 
 namespace mh::litmus {
 namespace {
 
-// Inside TEST bodies `Test` names gtest's fixture base.
-using LitmusTest = mh::litmus::Test;
-
-LitmusTest parse(const std::string& text) {
-  return parse_litmus(text, "test.litmus");
-}
-
-// "line:col: message" of the ParseError that `text` raises.
-std::string error_of(const std::string& text) {
-  try {
-    parse(text);
-  } catch (const ParseError& error) {
-    return std::to_string(error.pos().line) + ":" + std::to_string(error.pos().col) + ": " + error.message();
-  }
-  return "no error";
-}
+using testing_support::error_of;
+using testing_support::LitmusTest;
+using testing_support::parse;
 
 const std::string kMessagePassing = R"(C MP+rel+acq
 "Message passing, release/acquire"
