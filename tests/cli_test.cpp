@@ -164,3 +164,29 @@ TEST_F(CliTest, AllWritesTheResultsFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// With no time at all, nothing can be checked: the run must say so and not
+// claim that everything is as expected.
+TEST_F(CliTest, ExhaustedBudgetIsReportedAndNotAPass) {
+  const CommandRun r = run("all -o " + dir_.string() + " --budget 0s");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("checks not run"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(dir_ / "results.json"));
+}
+
+TEST_F(CliTest, UnknownCommandIsNamed) {
+  const CommandRun r = run("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown command 'frobnicate'"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, UnwritableJsonPathIsRefusedBeforeChecking) {
+  const CommandRun r =
+      run("litmus check --json " + (dir_ / "missing-dir" / "out.json").string() + " " + kSuite + "/x86/SB.litmus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output.find("Test SB"), std::string::npos) << r.output;
+}
+
+}  // namespace

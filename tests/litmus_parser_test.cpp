@@ -146,12 +146,21 @@ TEST(LitmusFrame, AArch64RegisterInitsHoldAddresses) {
   EXPECT_EQ(test.condition.prop.args.at(0).term.reg, "X0");
 }
 
-TEST(LitmusFrame, AsmRegisterOnlyInTheConditionIsInterned) {
-  const LitmusTest test = parse(R"(X86 T
+// A condition on a register the thread never touches would silently read 0:
+// it is an error unless the init block sets the register.
+TEST(LitmusFrame, AsmRegisterOnlyInTheConditionIsAnError) {
+  EXPECT_EQ(error_of(R"(X86 T
 { x = 0; }
  P0         ;
  MOV [x],$1 ;
 exists (0:EBX=0)
+)"),
+            "5:11: undefined register 'EBX' (P0 neither uses it nor sets it in the init block)");
+  const LitmusTest test = parse(R"(X86 T
+{ x = 0; 0:EBX=3; }
+ P0         ;
+ MOV [x],$1 ;
+exists (0:EBX=3)
 )");
   EXPECT_NE(test.threads[0].find_register("EBX"), -1);
 }

@@ -225,12 +225,24 @@ class PathExplorer {
           // A domain always holds the initial value; the last value reuses `s`.
           const auto& domain = domains_[*loc];
           for (std::size_t i = 0; i + 1 < domain.size(); ++i) {
+            if (instr.weak && cas_would_succeed(s, instr, domain[i])) {
+              PathState spurious = s;
+              read_value(spurious, instr, *loc, a.deps, domain[i], /*spurious_failure=*/true);
+              explore(std::move(spurious));
+              if (too_large_) return;
+            }
             PathState branch = s;
-            read_value(branch, instr, *loc, a.deps, domain[i]);
+            read_value(branch, instr, *loc, a.deps, domain[i], false);
             explore(std::move(branch));
             if (too_large_) return;
           }
-          read_value(s, instr, *loc, a.deps, domain.back());
+          if (instr.weak && cas_would_succeed(s, instr, domain.back())) {
+            PathState spurious = s;
+            read_value(spurious, instr, *loc, a.deps, domain.back(), true);
+            explore(std::move(spurious));
+            if (too_large_) return;
+          }
+          read_value(s, instr, *loc, a.deps, domain.back(), false);
           explore(std::move(s));
           return;
         }
@@ -239,11 +251,16 @@ class PathExplorer {
     paths_.push_back(ThreadPath{std::move(s.path.events), std::move(s.registers)});
   }
 
-  void read_value(PathState& s, const Instr& instr, int loc, LocalEvents addr_deps, Value old) {
+  static bool cas_would_succeed(const PathState& s, const Instr& instr, Value old) {
+    return instr.kind == InstrKind::Cas && instr.expected >= 0 &&
+           static_cast<std::size_t>(instr.expected) < s.registers.size() && s.registers[instr.expected] == old;
+  }
+
+  // `spurious_failure`: a weak CAS that fails although the values are equal.
+  void read_value(PathState& s, const Instr& instr, int loc, LocalEvents addr_deps, Value old,
+                  bool spurious_failure) {
     if (instr.kind == InstrKind::Cas) {
-      const bool success = instr.expected >= 0 &&
-                           static_cast<std::size_t>(instr.expected) < s.registers.size() &&
-                           s.registers[instr.expected] == old;
+      const bool success = !spurious_failure && cas_would_succeed(s, instr, old);
       Instr read_instr = instr;
       if (!success) read_instr.order = instr.fail_order;
       const LocalEvents expected_deps =

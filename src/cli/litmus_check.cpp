@@ -1,5 +1,7 @@
 #include "cli/litmus_check.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
@@ -51,6 +53,15 @@ int run_litmus_check(const LitmusCheckOptions& options) {
   } catch (const litmus::ParseError& error) {
     std::cerr << error.what() << "\n";
     return 2;
+  }
+  if (!options.json.empty()) {
+    // Refuse an unwritable results path before checking anything.
+    const fs::path parent = fs::absolute(options.json).parent_path();
+    if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0) {
+      std::cerr << "memharness: cannot write --json " << options.json << ": " << parent.string()
+                << " is not a writable directory\n";
+      return 2;
+    }
   }
   for (const auto& test : tests) {
     if (forced && !axiom::model_applies(*forced, test.arch)) {

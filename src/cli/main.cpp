@@ -40,7 +40,13 @@ int main(int argc, char** argv) try {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "memharness: " << e.what() << "\n(run 'memharness --help' for usage)\n";
+    // CLI11 reports an unknown command as a missing one; name it instead.
+    std::string reason = e.what();
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
+      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, all)";
+    else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
+      reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check)";
+    std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
     return 2;
   }
 

@@ -1,5 +1,6 @@
 #include "cli/suite.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
@@ -20,7 +21,8 @@ std::string default_suite_dir() {
   return (fs::path(MEMHARNESS_SOURCE_DIR) / "litmus").string();
 }
 
-SuiteOutcome run_suite(const std::string& manifest, const std::function<void(const SuiteProgress&)>& on_progress,
+SuiteOutcome run_suite(const std::string& manifest, double budget_seconds,
+                       const std::function<void(const SuiteProgress&)>& on_progress,
                        const std::function<void(const nlohmann::json&)>& on_record) {
   namespace fs = std::filesystem;
   const auto start = std::chrono::steady_clock::now();
@@ -35,7 +37,13 @@ SuiteOutcome run_suite(const std::string& manifest, const std::function<void(con
   SuiteOutcome outcome;
   SuiteProgress progress;
   progress.total = expectations.size();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   for (const auto& e : expectations) {
+    const double remaining = budget_seconds - elapsed();
+    if (remaining <= 0) {
+      outcome.not_run = expectations.size() - progress.done;
+      break;
+    }
     const litmus::Test& test = tests.at(e.file);
     progress.current = e.file + " " + e.model;
     if (on_progress) on_progress(progress);
@@ -44,8 +52,11 @@ SuiteOutcome run_suite(const std::string& manifest, const std::function<void(con
       throw litmus::ParseError(manifest, litmus::Pos{e.line, 1},
                                fmt::format("model {} does not apply to {} test {}", e.model,
                                            litmus::arch_name(test.arch), e.file));
-    const axiom::CheckResult result = axiom::check_test(test, *model);
+    axiom::CheckLimits limits;
+    limits.max_seconds = std::min(limits.max_seconds, remaining);
+    const axiom::CheckResult result = axiom::check_test(test, *model, limits);
     nlohmann::json record = report::litmus_model_result(test, result, e);
+    record["file"] = e.file;  // relative to the suite, the same on every host
     const std::string verdict = record["verdict"];
     if (verdict == "pass") {
       ++outcome.passed;
@@ -63,7 +74,7 @@ SuiteOutcome run_suite(const std::string& manifest, const std::function<void(con
     ++progress.done;
   }
   if (on_progress) on_progress(progress);
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  outcome.seconds = elapsed();
   return outcome;
 }
 

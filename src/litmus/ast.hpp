@@ -107,6 +107,7 @@ struct Instr {
   std::uint8_t flags = 0;                     // AccessFlag bits (asm dialects)
   FenceKind fence = FenceKind::C;
   int target = -1;       // BranchIf / Jump: index into Thread::code (== code.size() jumps to the end)
+  bool weak = false;     // Cas: may fail spuriously even when the values are equal (C's _weak)
 };
 
 struct Thread {

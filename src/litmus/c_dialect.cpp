@@ -53,8 +53,6 @@ constexpr std::array<MemoryFunction, 21> kMemoryFunctions = {{
     {"atomic_fetch_or", Family::Rmw, false, RmwOp::Or},
     {"atomic_fetch_xor_explicit", Family::Rmw, true, RmwOp::Xor},
     {"atomic_fetch_xor", Family::Rmw, false, RmwOp::Xor},
-    // A weak CAS may fail spuriously; a spurious failure is indistinguishable
-    // from losing a race in these loop-free tests, so weak is parsed as strong.
     {"atomic_compare_exchange_strong_explicit", Family::Cas, true},
     {"atomic_compare_exchange_strong", Family::Cas, false},
     {"atomic_compare_exchange_weak_explicit", Family::Cas, true},
@@ -494,6 +492,8 @@ class CThreadParser {
         break;
       case Family::Cas: {
         instr.kind = InstrKind::Cas;
+        // C11 7.17.7.4: a weak compare-and-exchange may fail spuriously.
+        instr.weak = function.name.find("_weak") != std::string_view::npos;
         instr.addr = parse_address();
         comma();
         lexer_.expect("&", "expected '&' and a local holding the expected value");

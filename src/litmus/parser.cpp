@@ -338,7 +338,7 @@ class FrameParser {
   void apply_register_inits() {
     for (const RegisterInit& init : register_inits_) {
       Thread& thread = thread_at(init.thread, init.thread_pos);
-      const int reg = resolve_register(thread, init.reg, init.reg_pos);
+      const int reg = resolve_register(thread, init.reg, init.reg_pos, true);
       thread.register_init[static_cast<std::size_t>(reg)] = init.value;
     }
   }
@@ -350,8 +350,10 @@ class FrameParser {
   }
 
   // A register named in the init block or the condition: a C local that the
-  // body declares, or any register of the asm architecture (interned).
-  int resolve_register(Thread& thread, const std::string& name, Pos pos) {
+  // body declares, or a register of the asm architecture. The init block may
+  // introduce an asm register; a condition may only name one the thread's
+  // code or the init block mentions, since any other would silently read 0.
+  int resolve_register(Thread& thread, const std::string& name, Pos pos, bool may_introduce) {
     if (test_.arch == Arch::C) {
       const int reg = thread.find_register(name);
       if (reg < 0) lexer_.fail(pos, "undefined register '" + name + "'");
@@ -359,6 +361,9 @@ class FrameParser {
     }
     const std::string canonical = canonical_register(test_.arch, name);
     if (canonical.empty()) lexer_.fail(pos, "unknown register '" + name + "'");
+    if (!may_introduce && thread.find_register(canonical) < 0)
+      lexer_.fail(pos, "undefined register '" + name + "' (P" + std::to_string(thread.id) +
+                           " neither uses it nor sets it in the init block)");
     return thread.intern_register(canonical);
   }
 
@@ -418,7 +423,7 @@ class FrameParser {
       Thread& thread = thread_at(term.thread, thread_token.pos);
       lexer_.expect(":", "expected ':' after the thread number");
       Token reg = expect_ident("expected a register name");
-      const int index = resolve_register(thread, std::string(reg.text), reg.pos);
+      const int index = resolve_register(thread, std::string(reg.text), reg.pos, false);
       term.reg = thread.registers[static_cast<std::size_t>(index)];
       return term;
     }
