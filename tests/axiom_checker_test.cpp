@@ -183,3 +183,30 @@ TEST(AxiomChecker, ReleaseAcquireFlagsForbidMessagePassingOnARM) {
 
 }  // namespace
 }  // namespace mh::axiom
+
+#include "litmus/parser.hpp"
+
+namespace mh::axiom {
+namespace {
+
+// Three threads each doing two relaxed fetch_adds: every consistent execution
+// is one interleaving of the six RMWs that keeps each thread's order, i.e.
+// 6! / (2! 2! 2!) = 90 of them, and every one ends with x = 6 (RMW atomicity).
+TEST(AxiomChecker, RmwCounterHasOneExecutionPerInterleaving) {
+  std::string text = "C Counter3x2\n{ x = 0; }\n";
+  for (int t = 0; t < 3; ++t)
+    text += "P" + std::to_string(t) +
+            " (atomic_int* x) {\n  atomic_fetch_add_explicit(x, 1, memory_order_relaxed);\n"
+            "  atomic_fetch_add_explicit(x, 1, memory_order_relaxed);\n}\n";
+  text += "forall (x=6)\n";
+  const litmus::Test test = litmus::parse_litmus(text, "counter.litmus");
+  for (ModelKind model : {ModelKind::SC, ModelKind::RC11}) {
+    const CheckResult result = check_test(test, model);
+    ASSERT_EQ(result.status, CheckResult::Status::Ok) << result.too_large_reason;
+    EXPECT_EQ(result.positive, 90U) << model_name(model);
+    EXPECT_EQ(result.negative, 0U) << model_name(model);
+  }
+}
+
+}  // namespace
+}  // namespace mh::axiom

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <fmt/format.h>
 #include <set>
 
@@ -100,8 +101,13 @@ class Enumerator {
     std::vector<std::size_t> choice(test_.threads.size(), 0);
     for (const auto& p : paths_)
       if (p.empty()) return;  // a thread with no complete path: no execution at all
+    std::uint64_t combinations = 0;
     while (true) {
-      if (!examine_paths(choice)) return;
+      if ((++combinations & 0x3ff) == 0 && elapsed() > limits_.max_seconds) {
+        too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) + " s");
+        return;
+      }
+      if (reads_can_be_satisfied(choice) && !examine_paths(choice)) return;
       // Next combination of per-thread paths (odometer).
       std::size_t t = 0;
       for (; t < choice.size(); ++t) {
@@ -171,6 +177,26 @@ class Enumerator {
 
   // Builds the events and fixed relations of one choice of paths, then
   // tries every reads-from and coherence order over them.
+  // Cheap filter before any relation is built: every read's value must be the
+  // initial value or written by one of the chosen paths.
+  bool reads_can_be_satisfied(const std::vector<std::size_t>& choice) const {
+    for (std::size_t t = 0; t < choice.size(); ++t)
+      for (const PathEvent& read : paths_[t][choice[t]].events) {
+        if (read.event.kind != Event::Kind::Read) continue;
+        if (read.event.value == test_.locations[read.event.location].init) continue;
+        bool written = false;
+        for (std::size_t u = 0; u < choice.size() && !written; ++u)
+          for (const PathEvent& write : paths_[u][choice[u]].events)
+            if (write.event.kind == Event::Kind::Write && write.event.location == read.event.location &&
+                write.event.value == read.event.value) {
+              written = true;
+              break;
+            }
+        if (!written) return false;
+      }
+    return true;
+  }
+
   bool examine_paths(const std::vector<std::size_t>& choice) {
     Execution x;
     const std::size_t locations = test_.locations.size();
@@ -239,30 +265,38 @@ class Enumerator {
       reads.push_back(r);
       sources.push_back(std::move(from));
     }
-    // Coherence: every order of each location's writes after its initial write.
+    // Coherence: each location's writes after its initial write.
     std::vector<std::vector<int>> writes_of(locations);
     for (int w = static_cast<int>(locations); w < n; ++w)
       if (x.events[w].kind == Event::Kind::Write) writes_of[x.events[w].location].push_back(w);
 
     // Refuse at once what could never finish within the limit, rather than
     // spending the whole time budget finding that out.
-    double candidates = 1;
-    for (const auto& from : sources) candidates *= static_cast<double>(from.size());
-    for (const auto& ws : writes_of)
-      for (std::size_t k = 2; k <= ws.size(); ++k) candidates *= static_cast<double>(k);
-    if (candidates > static_cast<double>(limits_.max_candidates))
-      return too_large(fmt::format("one choice of paths alone has {:.3g} candidate executions (limit {})",
-                                   candidates, limits_.max_candidates));
+    double rf_choices = 1;
+    for (const auto& from : sources) rf_choices *= static_cast<double>(from.size());
+    if (rf_choices > static_cast<double>(limits_.max_candidates))
+      return too_large(fmt::format("one choice of paths alone has {:.3g} reads-from choices (limit {})",
+                                   rf_choices, limits_.max_candidates));
 
     std::vector<std::size_t> rf_choice(reads.size(), 0);
+    std::vector<std::vector<std::vector<int>>> orders(locations);  // per location, its coherence orders
     while (true) {
       x.rf = Relation();
       for (std::size_t i = 0; i < reads.size(); ++i) x.rf.add(sources[i][rf_choice[i]], reads[i]);
-      for (auto& ws : writes_of) std::sort(ws.begin(), ws.end());
-      while (true) {
+      double product = 1;
+      for (std::size_t l = 0; l < locations; ++l) {
+        orders[l].clear();
+        if (!coherence_orders(x, static_cast<int>(l), writes_of[l], orders[l])) return false;
+        product *= static_cast<double>(orders[l].size());
+      }
+      if (product > static_cast<double>(limits_.max_candidates))
+        return too_large(fmt::format("one reads-from choice has {:.3g} coherence orders (limit {})", product,
+                                     limits_.max_candidates));
+      std::vector<std::size_t> co_choice(locations, 0);
+      while (product > 0) {
         x.co = Relation();
         for (std::size_t l = 0; l < locations; ++l) {
-          const auto& ws = writes_of[l];
+          const auto& ws = orders[l][co_choice[l]];
           for (std::size_t i = 0; i < ws.size(); ++i) {
             x.co.add(static_cast<int>(l), ws[i]);
             for (std::size_t j = i + 1; j < ws.size(); ++j) x.co.add(ws[i], ws[j]);
@@ -270,8 +304,10 @@ class Enumerator {
         }
         if (!examine_candidate(x, choice)) return false;
         std::size_t l = 0;
-        for (; l < locations; ++l)
-          if (std::next_permutation(writes_of[l].begin(), writes_of[l].end())) break;
+        for (; l < locations; ++l) {
+          if (++co_choice[l] < orders[l].size()) break;
+          co_choice[l] = 0;
+        }
         if (l == locations) break;
       }
       std::size_t i = 0;
@@ -282,6 +318,68 @@ class Enumerator {
       if (i == rf_choice.size()) break;
     }
     return true;
+  }
+
+  // The orders of `writes` (one location's writes, init excluded) that no
+  // model can accept are never generated, so candidates need not be judged
+  // one by one: every model requires (a) a thread's writes to a location in
+  // program order (coherence, CoWW) and (b) the write of an RMW whose read
+  // and write are adjacent in program order immediately after the write it
+  // read from (an intervening write from another thread breaks atomicity;
+  // one from the same thread breaks coherence). Exclusive pairs (LDXR ...
+  // STXR) are not constrained by (b): the ARMv8 model lets a same-thread
+  // write come between them.
+  bool coherence_orders(const Execution& x, int init, const std::vector<int>& writes,
+                        std::vector<std::vector<int>>& out) {
+    const std::size_t count = writes.size();
+    std::vector<int> read_from(count, -2);  // -2: not constrained by (b)
+    for (std::size_t i = 0; i < count; ++i) {
+      const int w = writes[i];
+      if (w > 0 && x.rmw.has(w - 1, w)) {
+        const EventSet sources = inverse_row(x.rf, w - 1);
+        read_from[i] = sources != 0 ? std::countr_zero(sources) : -1;
+      }
+    }
+    std::vector<int> order;
+    std::vector<bool> placed(count, false);
+    bool ok = true;
+    const std::function<void(int)> place = [&](int previous) {
+      if (!ok) return;
+      if (order.size() == count) {
+        out.push_back(order);
+        if (out.size() > limits_.max_candidates) ok = too_large("too many coherence orders");
+        return;
+      }
+      // An RMW that read from `previous` must come next.
+      int forced = -1;
+      for (std::size_t i = 0; i < count; ++i)
+        if (!placed[i] && read_from[i] == previous) {
+          if (forced >= 0) return;  // two RMWs read the same write: no valid order
+          forced = static_cast<int>(i);
+        }
+      for (std::size_t i = 0; i < count; ++i) {
+        if (placed[i] || (forced >= 0 && static_cast<int>(i) != forced)) continue;
+        if (read_from[i] != -2 && read_from[i] != previous) continue;
+        bool earlier_pending = false;
+        for (std::size_t j = 0; j < count && !earlier_pending; ++j)
+          earlier_pending = !placed[j] && x.po.has(writes[j], writes[i]);
+        if (earlier_pending) continue;
+        placed[i] = true;
+        order.push_back(writes[i]);
+        place(writes[i]);
+        order.pop_back();
+        placed[i] = false;
+      }
+    };
+    place(init);
+    return ok;
+  }
+
+  static EventSet inverse_row(const Relation& r, int to) {
+    EventSet from = 0;
+    for (int i = 0; i < kMaxEvents; ++i)
+      if (r.has(i, to)) from |= EventSet{1} << i;
+    return from;
   }
 
   bool examine_candidate(const Execution& x, const std::vector<std::size_t>& choice) {
