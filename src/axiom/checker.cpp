@@ -89,6 +89,9 @@ bool eval_prop(const Prop& prop, const Lookup& lookup) {
   return false;
 }
 
+// Coherence orders of one location kept at once (each a vector of writes).
+constexpr std::size_t kMaxCoherenceOrders = 200'000;
+
 class Enumerator {
  public:
   Enumerator(const Test& test, ModelKind model, const CheckLimits& limits, CheckResult& result)
@@ -347,7 +350,15 @@ class Enumerator {
       if (!ok) return;
       if (order.size() == count) {
         out.push_back(order);
-        if (out.size() > limits_.max_candidates) ok = too_large("too many coherence orders");
+        // Orders are kept in memory, so their number is capped well below
+        // the candidate limit; the clock is checked as they are generated.
+        const std::size_t cap = std::min<std::uint64_t>(limits_.max_candidates, kMaxCoherenceOrders);
+        if (out.size() > cap)
+          ok = too_large(fmt::format("location {} has more than {} coherence orders",
+                                     test_.locations[init].name, cap));
+        else if ((out.size() & 0xfff) == 0 && elapsed() > limits_.max_seconds)
+          ok = too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) +
+                         " s");
         return;
       }
       // An RMW that read from `previous` must come next.
