@@ -106,10 +106,7 @@ class Enumerator {
       if (p.empty()) return;  // a thread with no complete path: no execution at all
     std::uint64_t combinations = 0;
     while (true) {
-      if ((++combinations & 0x3ff) == 0 && elapsed() > limits_.max_seconds) {
-        too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) + " s");
-        return;
-      }
+      if ((++combinations & 0x3ff) == 0 && out_of_time()) return;
       if (reads_can_be_satisfied(choice) && !examine_paths(choice)) return;
       // Next combination of per-thread paths (odometer).
       std::size_t t = 0;
@@ -126,6 +123,13 @@ class Enumerator {
     result_.status = CheckResult::Status::TooLarge;
     result_.too_large_reason = std::move(reason);
     return false;
+  }
+
+  // Marks the result too large once the time limit has passed.
+  bool out_of_time() {
+    if (elapsed() <= limits_.max_seconds) return false;
+    too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) + " s");
+    return true;
   }
 
   double elapsed() const {
@@ -356,9 +360,8 @@ class Enumerator {
         if (out.size() > cap)
           ok = too_large(fmt::format("location {} has more than {} coherence orders",
                                      test_.locations[init].name, cap));
-        else if ((out.size() & 0xfff) == 0 && elapsed() > limits_.max_seconds)
-          ok = too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) +
-                         " s");
+        else if ((out.size() & 0xfff) == 0 && out_of_time())
+          ok = false;
         return;
       }
       // An RMW that read from `previous` must come next.
@@ -396,9 +399,7 @@ class Enumerator {
   bool examine_candidate(const Execution& x, const std::vector<std::size_t>& choice) {
     if (++result_.candidates > limits_.max_candidates)
       return too_large("more than " + std::to_string(limits_.max_candidates) + " candidate executions");
-    if ((result_.candidates & 0x3ff) == 0 && elapsed() > limits_.max_seconds)
-      return too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) +
-                       " s");
+    if ((result_.candidates & 0x3ff) == 0 && out_of_time()) return false;
     const Derived derived(x);
     const ModelVerdict verdict = check_model(model_, x, derived);
     if (!verdict.consistent) return true;

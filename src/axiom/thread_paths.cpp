@@ -222,28 +222,20 @@ class PathExplorer {
           Tainted a = eval(instr.addr, s);
           auto loc = location(a);
           if (!loc) return;
+          // One branch per value the location may hold, plus, for a weak CAS
+          // whose comparison would succeed, a branch where it fails anyway.
           // A domain always holds the initial value; the last value reuses `s`.
           const auto& domain = domains_[*loc];
-          for (std::size_t i = 0; i + 1 < domain.size(); ++i) {
-            if (instr.weak && cas_would_succeed(s, instr, domain[i])) {
-              PathState spurious = s;
-              read_value(spurious, instr, *loc, a.deps, domain[i], /*spurious_failure=*/true);
-              explore(std::move(spurious));
-              if (too_large_) return;
-            }
-            PathState branch = s;
-            read_value(branch, instr, *loc, a.deps, domain[i], false);
-            explore(std::move(branch));
-            if (too_large_) return;
+          const auto fork = [&](PathState state, Value value, bool spurious_failure) {
+            read_value(state, instr, *loc, a.deps, value, spurious_failure);
+            explore(std::move(state));
+            return !too_large_;
+          };
+          for (std::size_t i = 0; i < domain.size(); ++i) {
+            if (instr.weak && cas_would_succeed(s, instr, domain[i]) && !fork(s, domain[i], true)) return;
+            if (i + 1 < domain.size() && !fork(s, domain[i], false)) return;
           }
-          if (instr.weak && cas_would_succeed(s, instr, domain.back())) {
-            PathState spurious = s;
-            read_value(spurious, instr, *loc, a.deps, domain.back(), true);
-            explore(std::move(spurious));
-            if (too_large_) return;
-          }
-          read_value(s, instr, *loc, a.deps, domain.back(), false);
-          explore(std::move(s));
+          fork(std::move(s), domain.back(), false);
           return;
         }
       }
