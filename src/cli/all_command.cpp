@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 
+#include "cli/model_suite.hpp"
 #include "cli/suite.hpp"
 #include "litmus/parse_error.hpp"
 #include "report/atomic_file.hpp"
@@ -35,6 +37,7 @@ double parse_duration_seconds(const std::string& text) {
 
 int run_all(const AllOptions& options) {
   namespace fs = std::filesystem;
+  const auto start = std::chrono::steady_clock::now();
   const double budget = parse_duration_seconds(options.budget);
   if (budget < 0) {
     std::cerr << "memharness: --budget '" << options.budget << "' is not a duration (e.g. 90s, 2m)\n";
@@ -59,18 +62,27 @@ int run_all(const AllOptions& options) {
   fs::remove(partial, ec);
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  SuiteOutcome outcome;
+  const auto show_progress = [terminal](const char* stage) {
+    return [terminal, stage](const SuiteProgress& p) {
+      if (terminal)
+        std::cerr << fmt::format("\r\033[K{} [{}/{}] {}", stage, p.done, p.total,
+                                 p.done == p.total ? std::string("done\n") : p.current)
+                  << std::flush;
+    };
+  };
+  const auto append_record = [&](const nlohmann::json& record) {
+    report::append_line(partial, record.dump());
+  };
+  SuiteOutcome litmus;
+  ModelSuiteOutcome models;
   try {
-    outcome = run_suite(
-        manifest, budget,
-        [&](const SuiteProgress& p) {
-          if (terminal)
-            std::cerr << fmt::format("\r\033[Klitmus check [{}/{}] {}", p.done, p.total,
-                                     p.done == p.total ? std::string("done\n") : p.current)
-                      << std::flush;
-        },
-        [&](const nlohmann::json& record) { report::append_line(partial, record.dump()); });
-    report::write_file_atomically(results, report::results_document(outcome.records).dump(2) + "\n");
+    litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
+    // The registered models get what the litmus suite left of the budget.
+    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    models = run_model_suite(budget - spent, show_progress("model check"), append_record);
+    nlohmann::json records = litmus.records;
+    for (const auto& record : models.records) records.push_back(record);
+    report::write_file_atomically(results, report::results_document(records).dump(2) + "\n");
     fs::remove(partial, ec);
   } catch (const litmus::ParseError& error) {
     std::cerr << error.what() << "\n";
@@ -80,15 +92,23 @@ int run_all(const AllOptions& options) {
     return 2;
   }
 
-  std::cout << fmt::format("litmus model checking: {} passed, {} failed, {} too large ({} checks, {:.2f} s)\n",
-                           outcome.passed, outcome.failed, outcome.too_large, outcome.records.size(),
-                           outcome.seconds);
-  for (const auto& line : outcome.failures) std::cout << "  FAIL " << line << "\n";
-  if (outcome.not_run > 0)
-    std::cout << fmt::format("  budget of {} exhausted: {} checks not run\n", options.budget, outcome.not_run);
+  std::cout << fmt::format(
+      "litmus model checking: {} passed, {} failed, {} too large ({} checks, {:.2f} s)\n", litmus.passed,
+      litmus.failed, litmus.too_large, litmus.records.size(), litmus.seconds);
+  for (const auto& line : litmus.failures) std::cout << "  FAIL " << line << "\n";
+  if (litmus.not_run > 0)
+    std::cout << fmt::format("  budget of {} exhausted: {} checks not run\n", options.budget, litmus.not_run);
+  std::cout << fmt::format("model checking: {} passed, {} failed, {} bound reached ({} models, {:.2f} s)\n",
+                           models.passed, models.failed, models.bound_reached, models.records.size(),
+                           models.seconds);
+  for (const auto& line : models.failures) std::cout << "  FAIL " << line << "\n";
+  if (models.not_run > 0)
+    std::cout << fmt::format("  budget of {} exhausted: {} models not run\n", options.budget, models.not_run);
   std::cout << "results: " << results << "\n";
   // Checks the budget left out are verdicts not established: not "all as expected".
-  return (outcome.failed + outcome.too_large) == 0 && outcome.not_run == 0 ? 0 : 1;
+  const bool litmus_as_expected = litmus.failed + litmus.too_large == 0 && litmus.not_run == 0;
+  const bool models_as_expected = models.failed + models.bound_reached == 0 && models.not_run == 0;
+  return litmus_as_expected && models_as_expected ? 0 : 1;
 }
 
 }  // namespace mh::cli

@@ -1,6 +1,8 @@
-// `memharness all [--budget D] -o DIR`: the main job. For now it model-checks
-// the litmus suite under every applicable model against its expectations;
-// later capabilities (protocol models, hardware runs, stress, TSan) join it.
+// `memharness all [--budget D] -o DIR`: the main job. It checks the litmus
+// suite under every applicable model against its expectations, then
+// model-checks every registered model (models/) against its expected error,
+// all within one time budget; later capabilities (hardware runs, stress,
+// TSan) join it.
 #pragma once
 
 #include <string>

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/all_command.hpp"
+#include "cli/check_command.hpp"
 #include "cli/litmus_check.hpp"
 
 int main(int argc, char** argv) try {
@@ -24,6 +25,35 @@ int main(int argc, char** argv) try {
   litmus_check->add_option("--expected", check.expected,
                            "An expectations manifest (litmus/expected.tsv); exit 1 when a verdict differs");
 
+  mh::cli::CheckCommandOptions model_check;
+  auto* check_command = app.add_subcommand(
+      "check", "Model-check registered models (models/, MH_MODEL) against their expected errors");
+  check_command->add_option("models", model_check.models, "Model names (default: every registered model)");
+  check_command->add_flag("--list", model_check.list, "List the models: name, expected verdict, description");
+  check_command->add_option("--json", model_check.json,
+                            "Write the results JSON (docs/results.md) to this file");
+  check_command->add_option("--model", model_check.memory_model,
+                            "Memory model: rc11 or sc (default: the model's own, else rc11)");
+  check_command->add_option("--mode", model_check.mode,
+                            "Search: optimal, random or bounded (default: the model's own, else optimal)");
+  // Validated here as well as by type: CLI11 would wrap "-1" into a huge
+  // unsigned value rather than refuse it.
+  check_command->add_option("--seed", model_check.seed, "Seed of the random mode")
+      ->check(CLI::NonNegativeNumber);
+  check_command->add_option("--bound", model_check.preemption_bound, "Preemption bound of the bounded mode")
+      ->check(CLI::NonNegativeNumber);
+  check_command
+      ->add_option("--max-executions", model_check.max_executions, "Stop after N executions (0: no bound)")
+      ->check(CLI::NonNegativeNumber);
+  check_command
+      ->add_option("--max-steps", model_check.max_steps_per_thread,
+                   "Steps per thread before a bound is reached")
+      ->check(CLI::PositiveNumber);
+  check_command->add_option("--time-limit", model_check.time_limit,
+                            "Time limit per model, e.g. 30s, 2m (0: none)");
+  check_command->add_option("--replay", model_check.replay,
+                            "Replay one execution by its id, with its trace (one model)");
+
   mh::cli::AllOptions all;
   auto* all_command = app.add_subcommand("all", "The main job: run every check and write the results");
   all_command->add_option("-o,--output", all.output_dir, "Directory for results.json")->required();
@@ -43,7 +73,7 @@ int main(int argc, char** argv) try {
     // CLI11 reports an unknown command as a missing one; name it instead.
     std::string reason = e.what();
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
-      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, all)";
+      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
       reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
@@ -51,6 +81,7 @@ int main(int argc, char** argv) try {
   }
 
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
+  if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);
   return 2;
 } catch (const std::exception& error) {

@@ -1,0 +1,959 @@
+#include "explorer.hpp"
+
+#include <boost/context/detail/exception.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace mh::check {
+
+namespace {
+thread_local Explorer* g_active = nullptr;
+
+bool is_write_like(const Event& e) { return e.kind == EventKind::Write || e.kind == EventKind::Init; }
+bool is_memory(const Event& e) { return e.kind == EventKind::Read || is_write_like(e); }
+}  // namespace
+
+Explorer* active_explorer() { return g_active; }
+
+struct Explorer::ThreadState {
+  boost::context::fiber fiber;      // the thread, suspended at its pending op
+  boost::context::fiber scheduler;  // the explorer, suspended while the thread runs
+  std::function<void()> body;
+  PendingOp op;
+  bool started = false;
+  bool finished = false;
+  std::vector<std::uint32_t> held;
+  std::uint32_t yield_mark = 0;  // first event index after the thread's last yield
+  // What the last iteration between two yields read, if it only read: a
+  // spin loop is waiting when an iteration reads exactly what the one before
+  // it read (the values alone decide; a CAS loop's next attempt differs).
+  std::vector<std::pair<std::uint32_t, Value>> last_reads;
+  bool last_iteration_read_only = false;
+};
+
+Explorer::Explorer(std::function<void()> body, check_options options)
+    : body_(std::move(body)),
+      options_(std::move(options)),
+      consistency_(options_.model),
+      stacks_(options_.stack_bytes) {}
+
+Explorer::~Explorer() { reset_threads(); }
+
+PendingOp& Explorer::current_op() { return threads_[current_]->op; }
+std::vector<std::uint32_t>& Explorer::held_mutexes() { return threads_[current_]->held; }
+
+void Explorer::submit() {
+  ThreadState& th = *threads_[current_];
+  th.scheduler = std::move(th.scheduler).resume();
+}
+
+void Explorer::resume(std::uint32_t t) {
+  current_ = t;
+  ThreadState& th = *threads_[t];
+  th.fiber = std::move(th.fiber).resume();
+  if (!th.fiber) th.finished = true;
+}
+
+void Explorer::start_fiber(std::uint32_t t) {
+  ThreadState& th = *threads_[t];
+  th.started = true;
+  th.fiber = boost::context::fiber(std::allocator_arg, PooledStack(stacks_), [this, t](boost::context::fiber&& back) {
+    threads_[t]->scheduler = std::move(back);
+    try {
+      threads_[t]->body();
+    } catch (const boost::context::detail::forced_unwind&) {
+      throw;
+    } catch (const std::exception& e) {
+      PendingOp& op = threads_[t]->op;
+      op = PendingOp{};
+      op.kind = OpKind::Fail;
+      op.fail_kind = error::exception;
+      op.fail_message = std::string("exception escaped the thread: ") + e.what();
+      submit();
+    } catch (...) {
+      PendingOp& op = threads_[t]->op;
+      op = PendingOp{};
+      op.kind = OpKind::Fail;
+      op.fail_kind = error::exception;
+      op.fail_message = "a non-standard exception escaped the thread";
+      submit();
+    }
+    PendingOp& op = threads_[t]->op;
+    op = PendingOp{};
+    op.kind = OpKind::End;
+    submit();
+    return std::move(threads_[t]->scheduler);
+  });
+  resume(t);
+}
+
+void Explorer::reset_threads() {
+  unwinding_ = true;
+  // Destroying a suspended fiber unwinds its stack, running the test's
+  // destructors; the mh:: operations they call return at once meanwhile.
+  for (auto& th : threads_)
+    if (th) th->fiber = boost::context::fiber();
+  threads_.clear();
+  unwinding_ = false;
+}
+
+std::string Explorer::run_id(std::uint64_t run) const {
+  switch (options_.mode) {
+    case search_mode::optimal: return fmt::format("o:{}", run);
+    case search_mode::bounded: return fmt::format("b{}:{}", options_.preemption_bound, run);
+    case search_mode::random: return fmt::format("r{}:{}", options_.seed, run);
+  }
+  return std::to_string(run);
+}
+
+bool Explorer::out_of_time() const {
+  if (options_.time_limit_seconds <= 0) return false;
+  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started_;
+  return spent.count() > options_.time_limit_seconds;
+}
+
+check_result Explorer::run() {
+  started_ = std::chrono::steady_clock::now();
+  check_result result;
+  result.model = to_string(options_.model);
+  result.mode = to_string(options_.mode);
+
+  if (!options_.replay.empty()) {
+    // o:K, bP:K or rSEED:K, as run_id writes them.
+    const std::string& id = options_.replay;
+    const auto colon = id.find(':');
+    try {
+      if (colon == std::string::npos || colon == 0) throw std::invalid_argument("no ':'");
+      const std::string head = id.substr(0, colon);
+      replay_run_ = std::stoull(id.substr(colon + 1));
+      if (head == "o") {
+        options_.mode = search_mode::optimal;
+      } else if (head[0] == 'b') {
+        options_.mode = search_mode::bounded;
+        options_.preemption_bound = std::stoi(head.substr(1));
+      } else if (head[0] == 'r') {
+        options_.mode = search_mode::random;
+        options_.seed = std::stoull(head.substr(1));
+      } else {
+        throw std::invalid_argument("unknown mode");
+      }
+      if (replay_run_ == 0) throw std::invalid_argument("run 0");
+    } catch (const std::exception&) {
+      throw std::invalid_argument("bad execution id '" + id + "' (expected o:N, bP:N or rSEED:N)");
+    }
+    result.mode = "replay";
+  }
+
+  g_active = this;
+  const std::uint64_t max_runs =
+      options_.max_executions != 0 ? options_.max_executions
+                                   : (options_.mode == search_mode::random ? 10'000 : 0);
+  bool stopped_by_bound = false;
+  std::string bound_reason;
+
+  const auto finish_run = [&](RunEnd end) -> bool {  // true: stop exploring
+    if (replay_run_ != 0 && runs_ == replay_run_) {
+      if (!error_) {
+        Trace t = build_trace(error::none, end == RunEnd::Blocked ? "blocked execution (a wait a later write ends)"
+                                         : end == RunEnd::Abandoned ? "inconsistent execution, abandoned"
+                                                                    : "execution completed without error");
+        error_ = std::move(t);
+      }
+      return true;
+    }
+    if (replay_run_ != 0) {
+      error_.reset();
+      return false;
+    }
+    if (error_) return true;
+    if (max_runs != 0 && runs_ >= max_runs && !stack_.empty()) {
+      stopped_by_bound = true;
+      bound_reason = fmt::format("stopped after {} executions (--max-executions)", runs_);
+      return true;
+    }
+    if (out_of_time()) {
+      stopped_by_bound = true;
+      bound_reason = fmt::format("time limit of {} s reached", options_.time_limit_seconds);
+      return true;
+    }
+    return false;
+  };
+
+  try {
+    if (options_.mode == search_mode::random) {
+      const std::uint64_t first = replay_run_ != 0 ? replay_run_ : 1;
+      const std::uint64_t last = replay_run_ != 0 ? replay_run_ : max_runs;
+      for (std::uint64_t k = first; k <= last; ++k) {
+        runs_ = k;
+        rng_.seed(options_.seed * 0x9E3779B97F4A7C15ULL + k);
+        const RunEnd end = run_once(WorkItem{});
+        if (finish_run(end)) break;
+      }
+      if (!error_ && out_of_time()) stopped_by_bound = true;
+    } else {
+      stack_.push_back(WorkItem{});
+      while (!stack_.empty()) {
+        WorkItem item = std::move(stack_.back());
+        stack_.pop_back();
+        ++runs_;
+        const RunEnd end = run_once(std::move(item));
+        if (finish_run(end)) break;
+      }
+    }
+  } catch (...) {
+    reset_threads();
+    g_active = nullptr;
+    throw;
+  }
+  reset_threads();
+  g_active = nullptr;
+
+  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started_;
+  result.seconds = spent.count();
+  result.executions = complete_;
+  result.blocked = blocked_;
+  result.runs = runs_;
+  if (replay_run_ != 0) {
+    result.trace = error_;
+    if (error_ && error_->kind != error::none) {
+      result.verdict = verdict::error_found;
+      result.error = error_->kind;
+      result.message = error_->message;
+    } else if (!error_) {
+      result.verdict = verdict::bound_reached;
+      result.message = fmt::format("the search has no execution {}", options_.replay);
+    }
+    return result;
+  }
+  if (error_) {
+    result.verdict = verdict::error_found;
+    result.error = error_->kind;
+    result.message = error_->message;
+    result.trace = error_;
+  } else if (stopped_by_bound || bound_hit_) {
+    result.verdict = verdict::bound_reached;
+    result.message = stopped_by_bound ? bound_reason : bound_message_.value_or("a bound was reached");
+  } else if (options_.mode != search_mode::optimal) {
+    // Random and bounded searches are not exhaustive: say so.
+    result.verdict = verdict::ok;
+    result.message = options_.mode == search_mode::random
+                         ? fmt::format("no error in {} random executions (not exhaustive)", runs_)
+                         : fmt::format("no error within {} preemptions (not exhaustive)", options_.preemption_bound);
+  }
+  return result;
+}
+
+Explorer::RunEnd Explorer::run_once(WorkItem item) {
+  reset_threads();
+  graph_ = item.graph ? *item.graph : Graph();
+  abandon_ = false;
+  preemptions_ = item.preemptions;
+  last_thread_ = item.last_thread;
+  forced_thread_ = item.forced_thread;
+  threads_.push_back(std::make_unique<ThreadState>());
+  threads_[0]->body = body_;
+
+  replaying_ = true;
+  for (EventRef e : graph_.replay_order()) {
+    if (!replay_event(e)) {
+      replaying_ = false;
+      if (!error_)
+        record_error(error::nondeterminism,
+                     fmt::format("thread {} did something else when replayed (event {} of the thread): the model "
+                                 "must depend only on mh:: values",
+                                 e.thread, e.index),
+                     graph_.at(e).where);
+      return RunEnd::Error;
+    }
+    if (error_) return RunEnd::Error;
+  }
+  replaying_ = false;
+  if (item.check_event != kNoEvent && !check_event(item.check_event)) return RunEnd::Error;
+  if (item.revisits_for != kNoEvent && options_.mode == search_mode::optimal) push_revisits(item.revisits_for);
+
+  for (;;) {
+    if (error_) return RunEnd::Error;
+    if (abandon_) return RunEnd::Abandoned;
+    const auto next = select_thread();
+    if (!next) return classify_end();
+    if (graph_.thread_size(*next) >= options_.max_steps_per_thread) {
+      bound_hit_ = true;
+      bound_message_ = fmt::format("thread {} reached {} steps (--max-steps) in execution {}", *next,
+                                   options_.max_steps_per_thread, run_id(runs_));
+      return RunEnd::Bound;
+    }
+    perform_forward(*next);
+    if (options_.mode == search_mode::optimal && !error_ && !abandon_ && waits_in_vain()) {
+      ++blocked_;
+      return RunEnd::Blocked;
+    }
+  }
+}
+
+// In optimal mode a waiting thread never reads again; if what it read is no
+// longer the latest write, this graph can only end blocked (the graph in
+// which it reads the newer write is explored through a revisit), so it is
+// cut here rather than after every other thread has been explored.
+bool Explorer::waits_in_vain() const {
+  for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+    if (!threads_[t] || threads_[t]->finished || !threads_[t]->started) continue;
+    const OpKind kind = threads_[t]->op.kind;
+    if (kind == OpKind::Block || (kind == OpKind::Yield && reads_since_yield(t))) {
+      if (!stuck_for_good(t)) return true;
+    }
+  }
+  return false;
+}
+
+bool Explorer::replay_event(EventRef e) {
+  if (e.thread >= threads_.size() || !threads_[e.thread]) return false;
+  ThreadState& th = *threads_[e.thread];
+  const Event& ev = graph_.at(e);
+  // Operations that add no event (yield, a retried wait) are passed through.
+  while (th.started && !th.finished && (th.op.kind == OpKind::Yield || th.op.kind == OpKind::Block)) {
+    if (th.op.kind == OpKind::Yield) pass_yield(e.thread, e.index);
+    resume(e.thread);
+  }
+  if (th.finished) return false;
+  if (!th.started) {
+    if (ev.kind != EventKind::Start) return false;
+    start_fiber(e.thread);
+    return true;
+  }
+  PendingOp& op = th.op;
+  switch (op.kind) {
+    case OpKind::End:
+      if (ev.kind != EventKind::End) return false;
+      resume(e.thread);
+      return true;
+    case OpKind::Create:
+      if (ev.kind != EventKind::Init) return false;
+      op.result = ev.location;
+      break;
+    case OpKind::Read:
+      if (ev.kind != EventKind::Read || ev.location != op.location) return false;
+      op.result = ev.value;
+      op.success = op.compare ? ev.rmw : true;
+      break;
+    case OpKind::Write:
+      if (ev.kind != EventKind::Write || ev.location != op.location || ev.value != op.value) return false;
+      break;
+    case OpKind::Fence:
+      if (ev.kind != EventKind::Fence) return false;
+      break;
+    case OpKind::Spawn: {
+      if (ev.kind != EventKind::Spawn) return false;
+      const std::uint32_t child = ev.thread_arg;
+      if (threads_.size() <= child) threads_.resize(child + 1);
+      threads_[child] = std::make_unique<ThreadState>();
+      threads_[child]->body = *op.body;
+      op.result = child;
+      break;
+    }
+    case OpKind::Join:
+      if (ev.kind != EventKind::Join || ev.thread_arg != op.thread_arg) return false;
+      break;
+    case OpKind::Fail:
+      record_error(op.fail_kind, op.fail_message, op.where);
+      return true;
+    default:
+      return false;
+  }
+  resume(e.thread);
+  return true;
+}
+
+std::optional<std::vector<std::pair<std::uint32_t, Value>>> Explorer::iteration_reads(std::uint32_t t,
+                                                                                      std::uint32_t end) const {
+  const auto& events = graph_.thread(t).events;
+  std::vector<std::pair<std::uint32_t, Value>> reads;
+  for (std::uint32_t i = threads_[t]->yield_mark; i < end; ++i) {
+    if (events[i].kind == EventKind::Read) {
+      reads.emplace_back(events[i].location, events[i].value);
+    } else if (events[i].kind != EventKind::Fence) {
+      return std::nullopt;
+    }
+  }
+  if (reads.empty()) return std::nullopt;
+  return reads;
+}
+
+bool Explorer::reads_since_yield(std::uint32_t t) const {
+  const ThreadState& th = *threads_[t];
+  if (!th.last_iteration_read_only) return false;
+  const auto reads = iteration_reads(t, graph_.thread_size(t));
+  return reads && *reads == th.last_reads;
+}
+
+// `end`: how many of the thread's events have run (during a replay the
+// graph already holds the ones still to come).
+void Explorer::pass_yield(std::uint32_t t, std::uint32_t end) {
+  ThreadState& th = *threads_[t];
+  auto reads = iteration_reads(t, end);
+  th.last_iteration_read_only = reads.has_value();
+  th.last_reads = reads ? std::move(*reads) : std::vector<std::pair<std::uint32_t, Value>>{};
+  th.yield_mark = end;
+}
+
+namespace {
+bool reads_latest(const Graph& g, const Event& r) {
+  return r.rf != kNoEvent && g.location(r.location).co.back() == r.rf;
+}
+}  // namespace
+
+bool Explorer::newer_write_since_stall(std::uint32_t t) const {
+  const auto& events = graph_.thread(t).events;
+  const ThreadState& th = *threads_[t];
+  if (th.op.kind == OpKind::Block) return !events.empty() && !reads_latest(graph_, events.back());
+  for (std::uint32_t i = th.yield_mark; i < events.size(); ++i)
+    if (events[i].kind == EventKind::Read && !reads_latest(graph_, events[i])) return true;
+  return false;
+}
+
+bool Explorer::enabled(std::uint32_t t) const {
+  if (t >= threads_.size() || !threads_[t]) return false;
+  const ThreadState& th = *threads_[t];
+  if (th.finished) return false;
+  if (!th.started) return true;
+  switch (th.op.kind) {
+    case OpKind::Join: return graph_.thread(th.op.thread_arg).ended();
+    case OpKind::Read:
+      // GenMC's treatment of locks: a thread waits for a free mutex before
+      // it reads the mutex at all, so no execution is spent blocked on it.
+      if (options_.mode == search_mode::optimal && th.op.operation == Operation::Lock) return mutex_free(th.op.location);
+      return true;
+    case OpKind::Yield:
+      if (!reads_since_yield(t)) return true;
+      return options_.mode != search_mode::optimal && newer_write_since_stall(t);
+    case OpKind::Block: return options_.mode != search_mode::optimal && newer_write_since_stall(t);
+    default: return true;
+  }
+}
+
+bool Explorer::mutex_free(std::uint32_t location) const {
+  const auto& co = graph_.location(location).co;
+  return graph_.at(co.back()).value == 0;
+}
+
+bool Explorer::stuck_for_good(std::uint32_t t) const {
+  const ThreadState& th = *threads_[t];
+  if (th.finished || !th.started) return false;
+  const auto& events = graph_.thread(t).events;
+  switch (th.op.kind) {
+    case OpKind::Join: {
+      const std::uint32_t child = th.op.thread_arg;
+      return child < threads_.size() && threads_[child] && stuck_for_good(child);
+    }
+    case OpKind::Block: return !events.empty() && reads_latest(graph_, events.back());
+    case OpKind::Read: return th.op.operation == Operation::Lock && !mutex_free(th.op.location);
+    case OpKind::Yield:
+      for (std::uint32_t i = th.yield_mark; i < events.size(); ++i)
+        if (events[i].kind == EventKind::Read && !reads_latest(graph_, events[i])) return false;
+      return true;
+    default: return false;
+  }
+}
+
+std::optional<std::uint32_t> Explorer::select_thread() {
+  const auto n = static_cast<std::uint32_t>(threads_.size());
+  // An RMW's write part and a failure are taken at once: the first keeps the
+  // pair adjacent, the second reports the error where it happened.
+  for (std::uint32_t t = 0; t < n; ++t) {
+    if (!threads_[t] || threads_[t]->finished || !threads_[t]->started) continue;
+    const PendingOp& op = threads_[t]->op;
+    if ((op.kind == OpKind::Write && op.rmw) || op.kind == OpKind::Fail) return t;
+  }
+  std::vector<std::uint32_t> ready;
+  for (std::uint32_t t = 0; t < n; ++t)
+    if (enabled(t)) ready.push_back(t);
+  if (ready.empty()) return std::nullopt;
+
+  switch (options_.mode) {
+    case search_mode::optimal: return ready.front();
+    case search_mode::random: return ready[pick(ready)];
+    case search_mode::bounded: {
+      const bool last_ready = std::find(ready.begin(), ready.end(), last_thread_) != ready.end();
+      std::uint32_t chosen = last_ready ? last_thread_ : ready.front();
+      if (forced_thread_ != 0xFFFFFFFFU && std::find(ready.begin(), ready.end(), forced_thread_) != ready.end()) {
+        chosen = forced_thread_;  // this run is the alternative its item stands for
+      } else {
+        // Every other choice is a branch; leaving a thread that could go on
+        // costs a preemption.
+        const int cost = last_ready ? 1 : 0;
+        for (std::uint32_t other : ready) {
+          if (other == chosen || preemptions_ + cost > options_.preemption_bound) continue;
+          WorkItem alt;
+          alt.graph = std::make_shared<const Graph>(graph_);
+          alt.forced_thread = other;
+          alt.preemptions = preemptions_ + cost;
+          alt.last_thread = last_thread_;
+          push(std::move(alt));
+        }
+      }
+      forced_thread_ = 0xFFFFFFFFU;
+      last_thread_ = chosen;
+      return chosen;
+    }
+  }
+  return ready.front();
+}
+
+Explorer::RunEnd Explorer::classify_end() {
+  std::vector<std::uint32_t> waiting;
+  for (std::uint32_t t = 0; t < threads_.size(); ++t)
+    if (threads_[t] && !threads_[t]->finished) waiting.push_back(t);
+  if (waiting.empty()) {
+    ++complete_;
+    return RunEnd::Complete;
+  }
+  for (std::uint32_t t : waiting)
+    if (!stuck_for_good(t)) {
+      ++blocked_;
+      return RunEnd::Blocked;
+    }
+  // Nothing can change any more: every waiting thread has seen the latest
+  // value of what it waits on.
+  bool spinning = false;
+  std::string who;
+  for (std::uint32_t t : waiting) {
+    const PendingOp& op = threads_[t]->op;
+    std::string what;
+    if (op.kind == OpKind::Join) {
+      what = fmt::format("joins thread {}", op.thread_arg);
+    } else if (op.kind == OpKind::Read) {
+      what = fmt::format("waits to lock {}", graph_.location(op.location).name);
+    } else if (op.kind == OpKind::Yield) {
+      spinning = true;
+      what = "spins in a loop whose reads can see nothing new";
+    } else {
+      const Event& last = graph_.thread(t).events.back();
+      what = fmt::format("waits on {} ({})", graph_.location(last.location).name, to_string(last.operation));
+    }
+    if (!who.empty()) who += "; ";
+    who += fmt::format("thread {} {}", t, what);
+  }
+  const PendingOp& first = threads_[waiting.front()]->op;
+  record_error(spinning ? error::livelock : error::deadlock,
+               fmt::format("{}: {}", spinning ? "livelock" : "deadlock", who), first.where);
+  return RunEnd::Error;
+}
+
+void Explorer::perform_forward(std::uint32_t t) {
+  ThreadState& th = *threads_[t];
+  if (!th.started) {
+    Event e;
+    e.kind = EventKind::Start;
+    e.operation = Operation::ThreadStart;
+    graph_.append(t, e);
+    start_fiber(t);
+    return;
+  }
+  PendingOp& op = th.op;
+  switch (op.kind) {
+    case OpKind::Start: break;
+    case OpKind::End: {
+      Event e;
+      e.kind = EventKind::End;
+      e.operation = Operation::ThreadEnd;
+      e.where = op.where;
+      graph_.append(t, e);
+      resume(t);
+      return;
+    }
+    case OpKind::Create: {
+      std::string name;
+      if (op.info.name != nullptr) {
+        name = op.info.name;
+      } else {
+        std::string file = op.where.file_name();
+        if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+        name = fmt::format("{}:{}", file, op.where.line());
+      }
+      const std::uint32_t location = graph_.add_location(op.info, std::move(name));
+      Event e;
+      e.kind = EventKind::Init;
+      e.operation = Operation::Create;
+      e.mode = Mode::NonAtomic;
+      e.location = location;
+      e.value = op.value;
+      e.uninitialized = !op.initialized;
+      e.where = op.where;
+      const EventRef ref = graph_.append(t, e);
+      graph_.location(location).init = ref;
+      graph_.location(location).co.push_back(ref);
+      op.result = location;
+      break;
+    }
+    case OpKind::Read:
+      add_read(t, op);
+      if (error_ || abandon_) return;
+      break;
+    case OpKind::Write:
+      add_write(t, op);
+      if (error_ || abandon_) return;
+      break;
+    case OpKind::Fence: {
+      Event e;
+      e.kind = EventKind::Fence;
+      e.operation = Operation::Fence;
+      e.mode = op.mode;
+      e.where = op.where;
+      const EventRef ref = graph_.append(t, e);
+      if (!consistency_.global_ok(graph_, ref)) {
+        abandon_ = true;
+        return;
+      }
+      break;
+    }
+    case OpKind::Spawn: {
+      if (graph_.thread_count() >= static_cast<std::size_t>(kMaxThreads)) {
+        record_error(error::exception, fmt::format("more than {} threads: the checker's limit", kMaxThreads),
+                     op.where);
+        return;
+      }
+      Event e;
+      e.kind = EventKind::Spawn;
+      e.operation = Operation::Spawn;
+      e.where = op.where;
+      const EventRef ref = graph_.append(t, e);
+      const std::uint32_t child = graph_.add_thread(ref);
+      graph_.at(ref).thread_arg = child;
+      if (threads_.size() <= child) threads_.resize(child + 1);
+      threads_[child] = std::make_unique<ThreadState>();
+      threads_[child]->body = *op.body;
+      op.result = child;
+      break;
+    }
+    case OpKind::Join: {
+      Event e;
+      e.kind = EventKind::Join;
+      e.operation = Operation::Join;
+      e.thread_arg = op.thread_arg;
+      e.where = op.where;
+      graph_.append(t, e);
+      break;
+    }
+    case OpKind::Yield: pass_yield(t, graph_.thread_size(t)); break;
+    case OpKind::Block: break;
+    case OpKind::Fail: record_error(op.fail_kind, op.fail_message, op.where); return;
+  }
+  resume(t);
+}
+
+template <typename T>
+std::size_t Explorer::pick(const std::vector<T>& choices) {
+  return static_cast<std::size_t>(rng_() % choices.size());
+}
+
+void Explorer::push(WorkItem item) { stack_.push_back(std::move(item)); }
+
+void Explorer::apply_cas_outcome(Event& r, const PendingOp& op, bool spurious) const {
+  (void)op;
+  if (!r.compare) return;
+  const bool success = r.value == r.expected && !spurious;
+  r.rmw = success;
+  r.spurious = spurious;
+  r.mode = success ? r.success_mode : r.failure_mode;
+}
+
+void Explorer::add_read(std::uint32_t t, PendingOp& op) {
+  Location& loc = graph_.location(op.location);
+  const bool plain = loc.info.kind == LocationKind::Plain;
+  Event e;
+  e.kind = EventKind::Read;
+  e.operation = op.operation;
+  e.mode = plain ? Mode::NonAtomic : op.mode;
+  e.location = op.location;
+  e.rmw = op.rmw;
+  e.compare = op.compare;
+  e.weak = op.weak;
+  e.expected = op.value;
+  e.success_mode = op.mode;
+  e.failure_mode = op.failure_mode;
+  e.where = op.where;
+  const EventRef ref = graph_.append(t, e);
+
+  struct Choice {
+    EventRef write;
+    bool spurious;
+  };
+  std::vector<Choice> choices;
+  const auto& co = graph_.location(op.location).co;
+  const std::size_t low = consistency_.model() == memory_model::rc11 ? consistency_.read_lower_bound(graph_, ref) : 0;
+  const auto set_choice = [&](Graph& g, const Choice& c) {
+    Event& r = g.at(ref);
+    r.rf = c.write;
+    r.value = g.at(c.write).value;
+    apply_cas_outcome(r, op, c.spurious);
+    g.compute_views(ref);
+  };
+  for (std::size_t p = co.size(); p-- > low;) {
+    const EventRef w = co[p];
+    // In optimal mode a lock is only attempted on a free mutex (see
+    // enabled()), so reading a locked state could only end blocked.
+    if (options_.mode == search_mode::optimal && op.operation == Operation::Lock && graph_.at(w).value != 0)
+      continue;
+    for (int spurious = 0; spurious < 2; ++spurious) {
+      if (spurious == 1 && !(op.compare && op.weak && graph_.at(w).value == op.value)) continue;
+      const Choice c{w, spurious == 1};
+      set_choice(graph_, c);
+      if (!consistency_.global_ok(graph_, ref)) continue;
+      const Event& r = graph_.at(ref);
+      if (r.rmw && read_by_rmw(graph_, w, ref)) {
+        // Another RMW already read w: reading it too breaks atomicity, but
+        // this RMW's write may revisit that one (the order in which this one
+        // goes first). Those revisits are computed here, with no run of an
+        // inconsistent graph.
+        if (options_.mode == search_mode::optimal) push_conflict_revisits(t, ref, op);
+        continue;
+      }
+      choices.push_back(c);
+    }
+  }
+  if (choices.empty()) {
+    abandon_ = true;  // no consistent value: a dead end of an earlier choice
+    return;
+  }
+  std::size_t chosen = 0;
+  if (options_.mode == search_mode::random) {
+    chosen = pick(choices);
+  } else {
+    for (std::size_t i = 1; i < choices.size(); ++i) {
+      Graph alternative = graph_;
+      set_choice(alternative, choices[i]);
+      alternative.at(ref).added_max = false;
+      WorkItem item;
+      item.graph = std::make_shared<const Graph>(std::move(alternative));
+      item.check_event = ref;
+      item.preemptions = preemptions_;
+      item.last_thread = last_thread_;
+      push(std::move(item));
+    }
+  }
+  set_choice(graph_, choices[chosen]);
+  graph_.at(ref).added_max = chosen == 0;
+  op.result = graph_.at(ref).value;
+  op.success = op.compare ? graph_.at(ref).rmw : true;
+  check_event(ref);
+}
+
+void Explorer::push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op) {
+  Graph conflict = graph_;
+  const Event& r = conflict.at(read);
+  Event e;
+  e.kind = EventKind::Write;
+  e.operation = op.operation;
+  e.mode = r.mode;
+  e.location = op.location;
+  e.value = op.apply(r.value, op.operand, op.rmw_op);
+  e.rmw = true;
+  e.where = op.where;
+  const std::size_t position = conflict.co_position(r.rf) + 1;
+  const EventRef write = conflict.append(t, e);
+  conflict.insert_co(op.location, position, write);
+  conflict.compute_views(write);
+  push_revisits(conflict, write);
+}
+
+void Explorer::add_write(std::uint32_t t, PendingOp& op) {
+  Location& loc = graph_.location(op.location);
+  const bool plain = loc.info.kind == LocationKind::Plain;
+  Event e;
+  e.kind = EventKind::Write;
+  e.operation = op.operation;
+  e.mode = plain ? Mode::NonAtomic : op.mode;
+  e.location = op.location;
+  e.value = op.value;
+  e.rmw = op.rmw;
+  e.where = op.where;
+  const EventRef ref = graph_.append(t, e);
+
+  if (op.rmw) {
+    const EventRef source = graph_.at({t, ref.index - 1}).rf;
+    const std::size_t position = graph_.co_position(source) + 1;
+    // Another RMW already read `source`: this graph breaks atomicity and is
+    // dropped, but its write may still revisit that RMW (GenMC's way of
+    // reaching the order in which this RMW goes first).
+    const bool conflict = read_by_rmw(graph_, source, {t, ref.index - 1});
+    graph_.insert_co(op.location, position, ref);
+    graph_.compute_views(ref);
+    graph_.at(ref).added_max = position + 1 == graph_.location(op.location).co.size();
+    if (conflict) {
+      if (options_.mode == search_mode::optimal) push_revisits(ref);
+      abandon_ = true;
+      return;
+    }
+    if (!consistency_.global_ok(graph_, ref)) {
+      abandon_ = true;
+      return;
+    }
+    if (!check_event(ref)) return;
+    if (options_.mode == search_mode::optimal) push_revisits(ref);
+    return;
+  }
+
+  std::vector<std::size_t> valid;
+  const std::vector<std::size_t> positions = consistency_.write_positions(graph_, ref);
+  for (std::size_t i = positions.size(); i-- > 0;) {
+    graph_.insert_co(op.location, positions[i], ref);
+    if (consistency_.global_ok(graph_, ref)) valid.push_back(positions[i]);
+    auto& co = graph_.location(op.location).co;
+    co.erase(co.begin() + static_cast<std::ptrdiff_t>(positions[i]));
+  }
+  if (valid.empty()) {
+    abandon_ = true;
+    return;
+  }
+  std::size_t chosen = 0;
+  if (options_.mode == search_mode::random) {
+    chosen = pick(valid);
+  } else {
+    for (std::size_t i = 1; i < valid.size(); ++i) {
+      Graph alternative = graph_;
+      alternative.insert_co(op.location, valid[i], ref);
+      alternative.at(ref).added_max = false;
+      WorkItem item;
+      item.graph = std::make_shared<const Graph>(std::move(alternative));
+      item.check_event = ref;
+      item.revisits_for = ref;
+      item.preemptions = preemptions_;
+      item.last_thread = last_thread_;
+      push(std::move(item));
+    }
+  }
+  graph_.insert_co(op.location, valid[chosen], ref);
+  graph_.at(ref).added_max = chosen == 0;
+  if (!check_event(ref)) return;
+  if (options_.mode == search_mode::optimal) push_revisits(ref);
+}
+
+bool Explorer::check_event(EventRef ref) {
+  const Event& e = graph_.at(ref);
+  if (!is_memory(e)) return true;
+  if (e.kind == EventKind::Read && e.rf != kNoEvent && graph_.at(e.rf).uninitialized) {
+    record_error(error::uninitialized_read,
+                 fmt::format("load of {} before anything was stored to it (default-constructed atomic)",
+                             graph_.location(e.location).name),
+                 e.where);
+    return false;
+  }
+  // A data race: conflicting accesses, one not atomic, unordered by hb.
+  // The event is maximal, so only "the other one happens before it" orders them.
+  for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
+    if (t == ref.thread) continue;
+    const auto& events = graph_.thread(t).events;
+    for (std::uint32_t i = 0; i < events.size(); ++i) {
+      const Event& x = events[i];
+      if (!is_memory(x) || x.location != e.location) continue;
+      if (!is_write_like(x) && !is_write_like(e)) continue;
+      if (x.mode != Mode::NonAtomic && e.mode != Mode::NonAtomic) continue;
+      if (e.hb.contains({t, i})) continue;
+      record_error(error::data_race,
+                   fmt::format("data race on {}: thread {} {} and thread {} {}, unordered by happens-before",
+                               graph_.location(e.location).name, t, to_string(x.operation), ref.thread,
+                               to_string(e.operation)),
+                   e.where);
+      return false;
+    }
+  }
+  return true;
+}
+
+// TruSt's "maximally added": e reads from (or, a write, is) the co-latest
+// write among those added before it or in the revisiting write's prefix.
+// Only then could exploring forward from the revisited graph add e again as
+// it is, so only then is this revisit the graph's one way in.
+bool Explorer::maximal(const Graph& g, EventRef ref, const View& writer_prefix, EventRef writer) const {
+  const Event& e = g.at(ref);
+  if (e.kind != EventKind::Read && e.kind != EventKind::Write) return true;
+  if (e.kind == EventKind::Read && e.spurious) return false;
+  const auto previous = [&](EventRef x) {
+    return !(x == writer) && (g.at(x).stamp < e.stamp || writer_prefix.contains(x));
+  };
+  const EventRef own = e.kind == EventKind::Read ? e.rf : ref;
+  if (e.kind == EventKind::Read && !previous(own)) return false;
+  const auto& co = g.location(e.location).co;
+  for (std::size_t q = g.co_position(own) + 1; q < co.size(); ++q)
+    if (previous(co[q])) return false;
+  return true;
+}
+
+void Explorer::push_revisits(EventRef write) { push_revisits(graph_, write); }
+
+void Explorer::push_revisits(const Graph& g, EventRef write) {
+  const Event& w = g.at(write);
+  const EventRef own_read = w.rmw ? EventRef{write.thread, write.index - 1} : kNoEvent;
+  const auto& co = g.location(w.location).co;
+  const std::size_t w_position = g.co_position(write);
+  for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
+    const auto& events = g.thread(t).events;
+    for (std::uint32_t i = 0; i < events.size(); ++i) {
+      const EventRef read{t, i};
+      const Event& r = events[i];
+      if (r.kind != EventKind::Read || r.location != w.location || read == own_read) continue;
+      if (w.porf.contains(read)) continue;
+      // Keep what was added before the read, and the writer's porf-prefix.
+      View keep = w.porf;
+      for (std::uint32_t u = 0; u < g.thread_count(); ++u) {
+        const auto& other = g.thread(u).events;
+        std::uint32_t n = 0;
+        while (n < other.size() && other[n].stamp < r.stamp) ++n;
+        if (n > keep.count(u)) keep.include({u, n - 1});
+      }
+      keep.include(read);
+      // A revisit must not differ from another only in where the write sits in co.
+      if (!w.rmw && w_position + 1 < co.size() && !keep.contains(co[w_position + 1])) continue;
+      bool ok = true;
+      for (std::uint32_t u = 0; u < g.thread_count() && ok; ++u) {
+        const auto& other = g.thread(u).events;
+        for (std::uint32_t j = 0; j < other.size() && ok; ++j) {
+          const EventRef x{u, j};
+          if (x == read || !keep.contains(x)) {
+            ok = maximal(g, x, w.porf, write);
+          } else {
+            // A kept event that depends on the read (it read a write that
+            // came after the read) would lose its cause: not a revisit.
+            const Event& xe = other[j];
+            ok = !xe.porf.contains(read) && (xe.kind != EventKind::Read || xe.rf == kNoEvent || keep.contains(xe.rf));
+          }
+        }
+      }
+      if (!ok) continue;
+      Graph base = g;
+      base.restrict_to(keep);
+      for (int spurious = 0; spurious < 2; ++spurious) {
+        if (spurious == 1 && !(r.compare && r.weak && w.value == r.expected)) continue;
+        Graph revisited = base;
+        Event& rr = revisited.at(read);
+        rr.rf = write;
+        rr.value = w.value;
+        apply_cas_outcome(rr, PendingOp{}, spurious == 1);
+        revisited.compute_views(read);
+        if (consistency_.model() == memory_model::rc11 &&
+            revisited.co_position(write) < consistency_.read_lower_bound(revisited, read))
+          continue;
+        if (w.rmw && !atomicity_ok(revisited, w.location)) continue;
+        if (!consistency_.global_ok(revisited, read)) continue;
+        WorkItem item;
+        item.graph = std::make_shared<const Graph>(std::move(revisited));
+        item.check_event = read;
+        push(std::move(item));
+      }
+    }
+  }
+}
+
+void Explorer::record_error(error kind, std::string message, std::source_location where) {
+  if (error_) return;
+  std::string file = where.file_name() != nullptr ? where.file_name() : "";
+  if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+  if (!file.empty()) message += fmt::format(" (at {}:{})", file, where.line());
+  error_ = build_trace(kind, message);
+}
+
+}  // namespace mh::check

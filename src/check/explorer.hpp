@@ -1,0 +1,149 @@
+// The explorer: runs the model's code on fibers, one execution at a time,
+// and decides every modeled operation's result by growing the execution
+// graph. In optimal mode it follows TruSt (Kokologiannakis et al., POPL
+// 2022): events are added in porf order, a read tries each write it may
+// consistently read, a write tries each consistent place in co and revisits
+// earlier reads backwards when the events that would be deleted were added
+// maximally. Each consistent graph is then explored once.
+#pragma once
+
+#include <boost/context/fiber.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "consistency.hpp"
+#include "fiber_stack.hpp"
+#include "graph.hpp"
+#include "options.hpp"
+#include "result.hpp"
+
+namespace mh::check {
+
+enum class OpKind : std::uint8_t {
+  Start, End, Create, Read, Write, Fence, Spawn, Join, Yield, Block, Fail,
+};
+
+// What a thread asks of the explorer; it waits, suspended, for the result.
+struct PendingOp {
+  OpKind kind = OpKind::Start;
+  Operation operation = Operation::Load;
+  Mode mode = Mode::Relaxed;          // read: success mode for CAS-like reads
+  Mode failure_mode = Mode::Relaxed;  // CAS-like reads that do not write
+  bool compare = false;               // CAS-like read: writes only if value == expected
+  bool weak = false;
+  bool rmw = false;                   // read: an unconditional RMW; write: an RMW's write part
+  std::uint32_t location = 0;
+  Value value = 0;  // write value; CAS expected value
+  // An RMW-like read: how its write part's value follows from the value read.
+  RmwApply apply = nullptr;
+  RmwOp rmw_op = RmwOp::Exchange;
+  Value operand = 0;
+  LocationInfo info;
+  bool initialized = true;
+  std::uint32_t thread_arg = 0;
+  std::function<void()>* body = nullptr;
+  error fail_kind = error::none;
+  std::string fail_message;
+  std::source_location where;
+  // Results.
+  Value result = 0;
+  bool success = false;
+};
+
+class Explorer {
+ public:
+  Explorer(std::function<void()> body, check_options options);
+  ~Explorer();
+  Explorer(const Explorer&) = delete;
+  Explorer& operator=(const Explorer&) = delete;
+
+  check_result run();
+
+  // Called from test threads (runtime.cpp).
+  PendingOp& current_op();
+  void submit();  // suspends the calling fiber until its op is decided
+  std::uint32_t current_thread() const { return current_; }
+  bool unwinding() const { return unwinding_; }
+  std::vector<std::uint32_t>& held_mutexes();
+
+ private:
+  struct ThreadState;
+  struct WorkItem {
+    std::shared_ptr<const Graph> graph;
+    EventRef check_event = kNoEvent;     // run the per-event checks on it after replay
+    EventRef revisits_for = kNoEvent;    // compute its backward revisits after replay
+    std::uint32_t forced_thread = 0xFFFFFFFFU;  // bounded mode: who runs next
+    int preemptions = 0;
+    std::uint32_t last_thread = 0;
+  };
+  enum class RunEnd : std::uint8_t { Complete, Blocked, Error, Abandoned, Bound };
+
+  RunEnd run_once(WorkItem item);
+  void reset_threads();
+  void start_fiber(std::uint32_t t);
+  void resume(std::uint32_t t);
+  bool replay_event(EventRef e);
+  void perform_forward(std::uint32_t t);
+  std::optional<std::uint32_t> select_thread();
+  bool enabled(std::uint32_t t) const;
+  bool stuck_for_good(std::uint32_t t) const;
+  bool waits_in_vain() const;
+  bool mutex_free(std::uint32_t location) const;
+  bool reads_since_yield(std::uint32_t t) const;  // true: the thread's spin loop waits
+  std::optional<std::vector<std::pair<std::uint32_t, Value>>> iteration_reads(std::uint32_t t,
+                                                                             std::uint32_t end) const;
+  void pass_yield(std::uint32_t t, std::uint32_t end);
+  bool newer_write_since_stall(std::uint32_t t) const;
+  RunEnd classify_end();
+
+  void add_read(std::uint32_t t, PendingOp& op);
+  void add_write(std::uint32_t t, PendingOp& op);
+  void apply_cas_outcome(Event& r, const PendingOp& op, bool spurious) const;
+  bool check_event(EventRef e);  // races, uninitialised reads; false: an error was recorded
+  void push_revisits(EventRef write);
+  void push_revisits(const Graph& g, EventRef write);
+  void push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op);
+  bool maximal(const Graph& g, EventRef e, const View& keep, EventRef writer) const;
+  void push(WorkItem item);
+  template <typename T>
+  std::size_t pick(const std::vector<T>& choices);
+
+  void record_error(error kind, std::string message, std::source_location where);
+  Trace build_trace(error kind, const std::string& message) const;
+  std::string run_id(std::uint64_t run) const;
+  bool out_of_time() const;
+
+  std::function<void()> body_;
+  check_options options_;
+  Consistency consistency_;
+  StackPool stacks_;
+  Graph graph_;
+  std::vector<std::unique_ptr<ThreadState>> threads_;
+  std::vector<WorkItem> stack_;
+  std::uint32_t current_ = 0;
+  bool unwinding_ = false;
+  bool replaying_ = false;
+  bool abandon_ = false;        // the graph became inconsistent (RMW atomicity): stop after revisits
+  bool bound_hit_ = false;
+  std::optional<Trace> error_;
+  std::optional<std::string> bound_message_;
+  std::uint64_t runs_ = 0;
+  std::uint64_t replay_run_ = 0;  // --replay: the run to report
+  std::uint64_t complete_ = 0, blocked_ = 0;
+  std::mt19937_64 rng_;
+  std::chrono::steady_clock::time_point started_;
+  // bounded mode bookkeeping of the current run
+  int preemptions_ = 0;
+  std::uint32_t last_thread_ = 0;
+  std::uint32_t forced_thread_ = 0xFFFFFFFFU;
+};
+
+Explorer* active_explorer();
+
+}  // namespace mh::check

@@ -1,0 +1,238 @@
+#include "graph.hpp"
+
+#include <algorithm>
+
+namespace mh::check {
+
+Mode mode_of(std::memory_order order) {
+  switch (order) {
+    case std::memory_order_relaxed: return Mode::Relaxed;
+    case std::memory_order_consume:  // treated as acquire, as compilers do
+    case std::memory_order_acquire: return Mode::Acquire;
+    case std::memory_order_release: return Mode::Release;
+    case std::memory_order_acq_rel: return Mode::AcqRel;
+    case std::memory_order_seq_cst: return Mode::SeqCst;
+  }
+  return Mode::SeqCst;
+}
+
+const char* to_string(Mode m) {
+  switch (m) {
+    case Mode::NonAtomic: return "na";
+    case Mode::Relaxed: return "relaxed";
+    case Mode::Acquire: return "acquire";
+    case Mode::Release: return "release";
+    case Mode::AcqRel: return "acq_rel";
+    case Mode::SeqCst: return "seq_cst";
+  }
+  return "?";
+}
+
+const char* to_string(Operation op) {
+  switch (op) {
+    case Operation::ThreadStart: return "start";
+    case Operation::ThreadEnd: return "end";
+    case Operation::Spawn: return "spawn";
+    case Operation::Join: return "join";
+    case Operation::Create: return "create";
+    case Operation::Load: return "load";
+    case Operation::Store: return "store";
+    case Operation::Exchange: return "exchange";
+    case Operation::FetchAdd: return "fetch_add";
+    case Operation::FetchSub: return "fetch_sub";
+    case Operation::FetchAnd: return "fetch_and";
+    case Operation::FetchOr: return "fetch_or";
+    case Operation::FetchXor: return "fetch_xor";
+    case Operation::CompareExchange: return "compare_exchange";
+    case Operation::Fence: return "fence";
+    case Operation::Lock: return "lock";
+    case Operation::TryLock: return "try_lock";
+    case Operation::Unlock: return "unlock";
+    case Operation::WaitRead: return "wait";
+    case Operation::Notify: return "notify";
+  }
+  return "?";
+}
+
+Graph::Graph() { threads_.emplace_back(); }
+
+std::size_t Graph::event_count() const {
+  std::size_t n = 0;
+  for (const auto& t : threads_) n += t.events.size();
+  return n;
+}
+
+std::uint32_t Graph::add_thread(EventRef spawned_by) {
+  for (std::uint32_t t = 1; t < threads_.size(); ++t) {
+    if (threads_[t].events.empty() && threads_[t].spawned_by == kNoEvent) {
+      threads_[t].spawned_by = spawned_by;
+      return t;
+    }
+  }
+  threads_.emplace_back();
+  threads_.back().spawned_by = spawned_by;
+  return static_cast<std::uint32_t>(threads_.size() - 1);
+}
+
+std::uint32_t Graph::add_location(const LocationInfo& info, std::string name) {
+  Location l;
+  l.info = info;
+  l.name = std::move(name);
+  locations_.push_back(std::move(l));
+  return static_cast<std::uint32_t>(locations_.size() - 1);
+}
+
+EventRef Graph::append(std::uint32_t thread, Event e) {
+  auto& events = threads_[thread].events;
+  e.stamp = next_stamp_++;
+  events.push_back(std::move(e));
+  const EventRef ref{thread, static_cast<std::uint32_t>(events.size() - 1)};
+  compute_views(ref);
+  return ref;
+}
+
+void Graph::insert_co(std::uint32_t location, std::size_t position, EventRef write) {
+  auto& co = locations_[location].co;
+  co.insert(co.begin() + static_cast<std::ptrdiff_t>(position), write);
+}
+
+std::size_t Graph::co_position(EventRef write) const {
+  const auto& co = locations_[at(write).location].co;
+  return static_cast<std::size_t>(std::find(co.begin(), co.end(), write) - co.begin());
+}
+
+void Graph::set_rf(EventRef read, EventRef write) {
+  Event& r = at(read);
+  r.rf = write;
+  r.value = at(write).value;
+  compute_views(read);
+}
+
+namespace {
+
+bool is_write_like(const Event& e) { return e.kind == EventKind::Write || e.kind == EventKind::Init; }
+
+}  // namespace
+
+void Graph::compute_views(EventRef ref) {
+  Event& e = threads_[ref.thread].events[ref.index];
+  const auto& events = threads_[ref.thread].events;
+  View porf, hb;
+  if (ref.index > 0) {
+    porf = events[ref.index - 1].porf;
+    hb = events[ref.index - 1].hb;
+  } else if (threads_[ref.thread].spawned_by != kNoEvent) {
+    porf = at(threads_[ref.thread].spawned_by).porf;
+    hb = at(threads_[ref.thread].spawned_by).hb;
+  }
+  porf.include(ref);
+  hb.include(ref);
+
+  if (e.kind == EventKind::Read && e.rf != kNoEvent) {
+    const Event& w = at(e.rf);
+    porf.join(w.porf);
+    if (e.mode != Mode::NonAtomic && is_acquire(e.mode)) hb.join(w.msg);
+  } else if (e.kind == EventKind::Join) {
+    const auto& child = threads_[e.thread_arg].events;
+    if (!child.empty()) {
+      porf.join(child.back().porf);
+      hb.join(child.back().hb);
+    }
+  } else if (e.kind == EventKind::Fence && is_acquire(e.mode)) {
+    // An acquire fence synchronises with what every earlier atomic read of
+    // its thread read ([rel]; rs; rf; po; [F acq]).
+    for (std::uint32_t i = 0; i < ref.index; ++i) {
+      const Event& r = events[i];
+      if (r.kind == EventKind::Read && r.mode != Mode::NonAtomic && r.rf != kNoEvent) hb.join(at(r.rf).msg);
+    }
+  }
+  e.porf = porf;
+  e.hb = hb;
+
+  e.msg = View();
+  if (e.kind == EventKind::Write && e.mode != Mode::NonAtomic) {
+    // Release sequences: heads are this write and earlier writes of this
+    // thread to the same location (RC11's [W]; po|loc?); a head is released
+    // by its own order or by a release fence before it. An RMW continues the
+    // sequences of the write it read (rf; rmw).
+    const auto release_view = [&](std::uint32_t index) -> View {
+      const Event& h = events[index];
+      if (is_release(h.mode) && index != ref.index) return h.hb;
+      if (is_release(h.mode)) return hb;
+      for (std::uint32_t i = index; i-- > 0;)
+        if (events[i].kind == EventKind::Fence && is_release(events[i].mode)) return events[i].hb;
+      return View();
+    };
+    e.msg = release_view(ref.index);
+    for (std::uint32_t i = 0; i < ref.index; ++i) {
+      const Event& h = events[i];
+      if (h.kind == EventKind::Write && h.mode != Mode::NonAtomic && h.location == e.location)
+        e.msg.join(release_view(i));
+    }
+    if (e.rmw && ref.index > 0) {
+      const Event& read_part = events[ref.index - 1];
+      if (read_part.rf != kNoEvent && is_write_like(at(read_part.rf))) e.msg.join(at(read_part.rf).msg);
+    }
+  }
+}
+
+void Graph::restrict_to(const View& keep) {
+  for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+    auto& th = threads_[t];
+    th.events.resize(std::min<std::size_t>(th.events.size(), keep.count(t)));
+    if (t != 0 && th.events.empty() && th.spawned_by != kNoEvent && !keep.contains(th.spawned_by))
+      th.spawned_by = kNoEvent;
+  }
+  while (threads_.size() > 1 && threads_.back().events.empty() && threads_.back().spawned_by == kNoEvent)
+    threads_.pop_back();
+  for (auto& l : locations_) {
+    if (l.init != kNoEvent && !keep.contains(l.init)) {
+      l.alive = false;
+      l.co.clear();
+      continue;
+    }
+    std::erase_if(l.co, [&](EventRef w) { return !keep.contains(w); });
+  }
+  // Locations created last by deleted events can be dropped outright, so the
+  // next creation gets the same index in every replay of this graph.
+  while (!locations_.empty() && !locations_.back().alive) locations_.pop_back();
+}
+
+std::vector<EventRef> Graph::stamp_order() const {
+  std::vector<EventRef> order;
+  order.reserve(event_count());
+  for (std::uint32_t t = 0; t < threads_.size(); ++t)
+    for (std::uint32_t i = 0; i < threads_[t].events.size(); ++i) order.push_back({t, i});
+  std::sort(order.begin(), order.end(), [&](EventRef a, EventRef b) { return at(a).stamp < at(b).stamp; });
+  return order;
+}
+
+std::vector<EventRef> Graph::replay_order() const {
+  std::vector<EventRef> order;
+  const std::size_t total = event_count();
+  order.reserve(total);
+  std::vector<std::uint32_t> next(threads_.size(), 0);
+  const auto done = [&](EventRef e) { return e.index < next[e.thread]; };
+  const auto ready = [&](std::uint32_t t) {
+    const auto& th = threads_[t];
+    if (next[t] >= th.events.size()) return false;
+    const Event& e = th.events[next[t]];
+    if (next[t] == 0 && th.spawned_by != kNoEvent && !done(th.spawned_by)) return false;
+    if (e.kind == EventKind::Read && e.rf != kNoEvent && !done(e.rf)) return false;
+    if (e.kind == EventKind::Join && next[e.thread_arg] < threads_[e.thread_arg].events.size()) return false;
+    return true;
+  };
+  while (order.size() < total) {
+    std::uint32_t best = 0xFFFFFFFFU;
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+      if (!ready(t)) continue;
+      if (best == 0xFFFFFFFFU || threads_[t].events[next[t]].stamp < threads_[best].events[next[best]].stamp) best = t;
+    }
+    if (best == 0xFFFFFFFFU) break;  // cannot happen in a porf-acyclic graph
+    order.push_back({best, next[best]});
+    ++next[best];
+  }
+  return order;
+}
+
+}  // namespace mh::check

@@ -1,0 +1,121 @@
+// The execution graph: events per thread in program order, reads-from,
+// modification order per location, and the order in which the explorer added
+// the events (stamps). It is what an execution *is* to the checker; the
+// consistency predicates (consistency.hpp) and the exploration (explorer.hpp)
+// work on it, and a trace (trace.hpp) prints it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <source_location>
+#include <string>
+#include <vector>
+
+#include "runtime.hpp"
+#include "view.hpp"
+
+namespace mh::check {
+
+enum class EventKind : std::uint8_t { Start, End, Spawn, Join, Init, Read, Write, Fence };
+
+// Which API operation produced an event, for traces and for replay checks.
+enum class Operation : std::uint8_t {
+  ThreadStart, ThreadEnd, Spawn, Join, Create,
+  Load, Store, Exchange, FetchAdd, FetchSub, FetchAnd, FetchOr, FetchXor, CompareExchange,
+  Fence, Lock, TryLock, Unlock, WaitRead, Notify,
+};
+
+// C++ memory orders plus "not atomic" (mh::var, initialisation).
+enum class Mode : std::uint8_t { NonAtomic, Relaxed, Acquire, Release, AcqRel, SeqCst };
+
+Mode mode_of(std::memory_order order);
+inline bool is_acquire(Mode m) { return m == Mode::Acquire || m == Mode::AcqRel || m == Mode::SeqCst; }
+inline bool is_release(Mode m) { return m == Mode::Release || m == Mode::AcqRel || m == Mode::SeqCst; }
+const char* to_string(Mode m);
+const char* to_string(Operation op);
+
+struct Event {
+  EventKind kind = EventKind::Start;
+  Operation operation = Operation::ThreadStart;
+  Mode mode = Mode::NonAtomic;
+  bool rmw = false;          // read: its write part follows in po; write: it is that write part
+  bool added_max = true;     // read/write: took the first (co-latest) consistent choice when added
+  bool spurious = false;     // read of a weak CAS that fails although the value matched
+  bool uninitialized = false;  // init of a default-constructed atomic
+  bool compare = false;        // read of a CAS-like operation: writes only if value == expected
+  bool weak = false;           // ... and may fail spuriously
+  Mode success_mode = Mode::Relaxed;
+  Mode failure_mode = Mode::Relaxed;
+  std::uint32_t location = 0;
+  Value value = 0;           // written, or read
+  Value expected = 0;        // CAS: compared against
+  EventRef rf = kNoEvent;    // read: the write it reads
+  std::uint32_t thread_arg = 0;  // spawn/join: the other thread
+  std::uint32_t stamp = 0;   // order of addition
+  std::source_location where;
+  View porf;  // events porf-before, and itself
+  View hb;    // events happens-before, and itself
+  View msg;   // write: what an acquire read of it synchronises with
+};
+
+struct Location {
+  LocationInfo info;
+  std::string name;        // resolved: user's name or file:line of creation
+  EventRef init = kNoEvent;
+  std::vector<EventRef> co;  // modification order, init first
+  bool alive = true;         // false once its creating event was deleted by a revisit
+};
+
+struct ThreadEvents {
+  std::vector<Event> events;
+  EventRef spawned_by = kNoEvent;
+  bool ended() const { return !events.empty() && events.back().kind == EventKind::End; }
+};
+
+class Graph {
+ public:
+  Graph();
+
+  std::size_t thread_count() const { return threads_.size(); }
+  const ThreadEvents& thread(std::uint32_t t) const { return threads_[t]; }
+  std::uint32_t thread_size(std::uint32_t t) const { return static_cast<std::uint32_t>(threads_[t].events.size()); }
+  const Event& at(EventRef e) const { return threads_[e.thread].events[e.index]; }
+  Event& at(EventRef e) { return threads_[e.thread].events[e.index]; }
+  std::size_t event_count() const;
+  std::uint32_t next_stamp() const { return next_stamp_; }
+
+  std::size_t location_count() const { return locations_.size(); }
+  const Location& location(std::uint32_t l) const { return locations_[l]; }
+  Location& location(std::uint32_t l) { return locations_[l]; }
+
+  std::uint32_t add_thread(EventRef spawned_by);
+  // Appends e to its thread, stamps it and computes its views. For a write
+  // the caller has chosen its place in co (insert_co).
+  EventRef append(std::uint32_t thread, Event e);
+  std::uint32_t add_location(const LocationInfo& info, std::string name);
+  void insert_co(std::uint32_t location, std::size_t position, EventRef write);
+  std::size_t co_position(EventRef write) const;
+  void set_rf(EventRef read, EventRef write);  // and recompute the read's views
+
+  // Keeps only the events in `keep` (a porf-closed set given as a view).
+  void restrict_to(const View& keep);
+
+  // Events in stamp order.
+  std::vector<EventRef> stamp_order() const;
+  // Events in an order that respects program order, reads-from, spawn and
+  // join (a revisited read comes after the later write it now reads), the
+  // order of addition where those allow: how an execution is replayed.
+  std::vector<EventRef> replay_order() const;
+  // Is a before b in happens-before?
+  bool hb_before(EventRef a, EventRef b) const { return at(b).hb.contains(a) && !(a == b); }
+
+  // Recomputes porf/hb/msg for an event from its predecessors.
+  void compute_views(EventRef e);
+
+ private:
+  std::vector<ThreadEvents> threads_;
+  std::vector<Location> locations_;
+  std::uint32_t next_stamp_ = 0;
+};
+
+}  // namespace mh::check

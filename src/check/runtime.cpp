@@ -1,0 +1,299 @@
+// The mh:: operations as requests to the active explorer. Each fills the
+// calling thread's pending op and suspends until the explorer decides it.
+#include "runtime.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include "explorer.hpp"
+
+namespace mh::check {
+
+namespace {
+
+Explorer& explorer() {
+  Explorer* x = active_explorer();
+  if (x == nullptr)
+    throw std::logic_error("mh:: types only work inside a model check (MH_MODEL, mh::check or memharness check)");
+  return *x;
+}
+
+PendingOp& fresh_op(Explorer& x, OpKind kind, std::source_location where) {
+  PendingOp& op = x.current_op();
+  op = PendingOp{};
+  op.kind = kind;
+  op.where = where;
+  return op;
+}
+
+Operation operation_of(RmwOp op) {
+  switch (op) {
+    case RmwOp::Exchange: return Operation::Exchange;
+    case RmwOp::Add: return Operation::FetchAdd;
+    case RmwOp::Sub: return Operation::FetchSub;
+    case RmwOp::And: return Operation::FetchAnd;
+    case RmwOp::Or: return Operation::FetchOr;
+    case RmwOp::Xor: return Operation::FetchXor;
+  }
+  return Operation::Exchange;
+}
+
+Value replace_with(Value, Value operand, RmwOp) { return operand; }
+Value add_to(Value old_value, Value operand, RmwOp) { return old_value + operand; }
+
+[[noreturn]] void fail(Explorer& x, error kind, std::string message, std::source_location where) {
+  PendingOp& op = fresh_op(x, OpKind::Fail, where);
+  op.fail_kind = kind;
+  op.fail_message = std::move(message);
+  x.submit();
+  // The explorer never resumes a failed thread; it unwinds it.
+  std::terminate();
+}
+
+}  // namespace
+
+bool inside_check() { return active_explorer() != nullptr; }
+bool unwinding() { return active_explorer() != nullptr && active_explorer()->unwinding(); }
+
+LocationId new_location(const LocationInfo& info, bool initialized, Value initial, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return 0;
+  PendingOp& op = fresh_op(x, OpKind::Create, where);
+  op.info = info;
+  op.initialized = initialized;
+  op.value = initial;
+  x.submit();
+  return static_cast<LocationId>(x.current_op().result);
+}
+
+void end_location(LocationId) {}
+
+Value load(LocationId location, std::memory_order order, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return 0;
+  PendingOp& op = fresh_op(x, OpKind::Read, where);
+  op.operation = Operation::Load;
+  op.location = location;
+  op.mode = mode_of(order);
+  x.submit();
+  return x.current_op().result;
+}
+
+void store(LocationId location, Value value, std::memory_order order, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  PendingOp& op = fresh_op(x, OpKind::Write, where);
+  op.operation = Operation::Store;
+  op.location = location;
+  op.mode = mode_of(order);
+  op.value = value;
+  x.submit();
+}
+
+namespace {
+
+Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, std::source_location where, RmwOp op,
+          Value operand, RmwApply apply) {
+  PendingOp& read = fresh_op(x, OpKind::Read, where);
+  read.operation = operation;
+  read.location = location;
+  read.mode = mode;
+  read.rmw = true;
+  read.apply = apply;
+  read.rmw_op = op;
+  read.operand = operand;
+  x.submit();
+  const Value old_value = x.current_op().result;
+  PendingOp& write = fresh_op(x, OpKind::Write, where);
+  write.operation = operation;
+  write.location = location;
+  write.mode = mode;
+  write.rmw = true;
+  write.value = apply(old_value, operand, op);
+  x.submit();
+  return old_value;
+}
+
+// A read that writes only when it sees `expected` (CAS, lock, try_lock).
+bool compare_read(Explorer& x, Operation operation, LocationId location, Value& seen, Mode success, Mode failure,
+                  bool weak, Value desired, std::source_location where) {
+  PendingOp& op = fresh_op(x, OpKind::Read, where);
+  op.apply = &replace_with;
+  op.operand = desired;
+  op.operation = operation;
+  op.location = location;
+  op.mode = success;
+  op.failure_mode = failure;
+  op.compare = true;
+  op.weak = weak;
+  op.value = seen;
+  x.submit();
+  seen = x.current_op().result;
+  return x.current_op().success;
+}
+
+void rmw_write(Explorer& x, Operation operation, LocationId location, Mode mode, Value value,
+               std::source_location where) {
+  PendingOp& op = fresh_op(x, OpKind::Write, where);
+  op.operation = operation;
+  op.location = location;
+  op.mode = mode;
+  op.rmw = true;
+  op.value = value;
+  x.submit();
+}
+
+}  // namespace
+
+Value read_modify_write(LocationId location, RmwOp op, Value operand, RmwApply apply, std::memory_order order,
+                        std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return 0;
+  return rmw(x, operation_of(op), location, mode_of(order), where, op, operand, apply);
+}
+
+bool compare_exchange(LocationId location, Value& expected, Value desired, std::memory_order success,
+                      std::memory_order failure, bool weak, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return false;
+  const Mode success_mode = mode_of(success);
+  if (!compare_read(x, Operation::CompareExchange, location, expected, success_mode, mode_of(failure), weak, desired,
+                    where))
+    return false;
+  rmw_write(x, Operation::CompareExchange, location, success_mode, desired, where);
+  return true;
+}
+
+void fence(std::memory_order order, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  PendingOp& op = fresh_op(x, OpKind::Fence, where);
+  op.mode = mode_of(order);
+  x.submit();
+}
+
+void yield(std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  fresh_op(x, OpKind::Yield, where);
+  x.submit();
+}
+
+ThreadId spawn(std::function<void()> body, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return 0;
+  PendingOp& op = fresh_op(x, OpKind::Spawn, where);
+  op.body = &body;
+  x.submit();
+  return static_cast<ThreadId>(x.current_op().result);
+}
+
+void join(ThreadId thread, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  if (thread == x.current_thread()) fail(x, error::deadlock, "a thread joins itself", where);
+  PendingOp& op = fresh_op(x, OpKind::Join, where);
+  op.thread_arg = thread;
+  x.submit();
+}
+
+namespace {
+bool holds(Explorer& x, LocationId mutex) {
+  const auto& held = x.held_mutexes();
+  return std::find(held.begin(), held.end(), mutex) != held.end();
+}
+}  // namespace
+
+void mutex_lock(LocationId mutex, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  if (holds(x, mutex)) fail(x, error::mutex_misuse, "lock of a mutex this thread already holds", where);
+  for (;;) {
+    Value seen = 0;
+    // An acquire RMW from unlocked (0) to the owner's number; a failed
+    // attempt reads without synchronising and waits for the next unlock.
+    if (compare_read(x, Operation::Lock, mutex, seen, Mode::Acquire, Mode::Relaxed, false, x.current_thread() + 1,
+                     where)) {
+      rmw_write(x, Operation::Lock, mutex, Mode::Acquire, x.current_thread() + 1, where);
+      x.held_mutexes().push_back(mutex);
+      return;
+    }
+    PendingOp& wait = fresh_op(x, OpKind::Block, where);
+    wait.location = mutex;
+    x.submit();
+    if (x.unwinding()) return;
+  }
+}
+
+bool mutex_try_lock(LocationId mutex, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return false;
+  if (holds(x, mutex)) fail(x, error::mutex_misuse, "try_lock of a mutex this thread already holds", where);
+  Value seen = 0;
+  if (!compare_read(x, Operation::TryLock, mutex, seen, Mode::Acquire, Mode::Relaxed, false, x.current_thread() + 1,
+                    where))
+    return false;
+  rmw_write(x, Operation::TryLock, mutex, Mode::Acquire, x.current_thread() + 1, where);
+  x.held_mutexes().push_back(mutex);
+  return true;
+}
+
+void mutex_unlock(LocationId mutex, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  auto& held = x.held_mutexes();
+  const auto it = std::find(held.begin(), held.end(), mutex);
+  if (it == held.end()) fail(x, error::mutex_misuse, "unlock of a mutex this thread does not hold", where);
+  held.erase(it);
+  PendingOp& op = fresh_op(x, OpKind::Write, where);
+  op.operation = Operation::Unlock;
+  op.location = mutex;
+  op.mode = Mode::Release;
+  op.value = 0;
+  x.submit();
+}
+
+void condvar_wait(LocationId condvar, LocationId mutex, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  if (!holds(x, mutex)) fail(x, error::mutex_misuse, "condition_variable::wait without holding the mutex", where);
+  // The condition variable is a counter of notifications: wait returns once
+  // it reads a count newer than the one it saw before releasing the mutex.
+  const auto read_count = [&] {
+    PendingOp& op = fresh_op(x, OpKind::Read, where);
+    op.operation = Operation::WaitRead;
+    op.location = condvar;
+    op.mode = Mode::Relaxed;
+    x.submit();
+    return x.current_op().result;
+  };
+  const Value before = read_count();
+  mutex_unlock(mutex, where);
+  for (;;) {
+    if (read_count() != before) break;
+    PendingOp& wait = fresh_op(x, OpKind::Block, where);
+    wait.location = condvar;
+    x.submit();
+    if (x.unwinding()) return;
+  }
+  mutex_lock(mutex, where);
+}
+
+void condvar_notify(LocationId condvar, bool all, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  (void)all;  // a notification wakes every waiter whose wait began before it
+  rmw(x, Operation::Notify, condvar, Mode::Relaxed, where, RmwOp::Add, 1, &add_to);
+}
+
+void assertion_failed(const char* expression, const char* message, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) std::terminate();
+  std::string text = std::string("MH_ASSERT(") + expression + ") failed";
+  if (message != nullptr) text += std::string(": ") + message;
+  fail(x, error::assertion, std::move(text), where);
+}
+
+}  // namespace mh::check
