@@ -1,6 +1,5 @@
 #include "explorer.hpp"
 
-#include <boost/context/detail/exception.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -28,6 +27,11 @@ struct Explorer::ThreadState {
   bool started = false;
   bool finished = false;
   std::vector<std::uint32_t> held;
+  bool unwind = false;  // resumed only to unwind
+  FiberStack stack;     // where the fiber runs, for AddressSanitizer
+  void* fake_stack = nullptr;
+  const void* scheduler_bottom = nullptr;
+  std::size_t scheduler_size = 0;
   std::uint32_t yield_mark = 0;  // first event index after the thread's last yield
   // What the last iteration between two yields read, if it only read: a
   // spin loop is waiting when an iteration reads exactly what the one before
@@ -40,64 +44,113 @@ Explorer::Explorer(std::function<void()> body, check_options options)
     : body_(std::move(body)),
       options_(std::move(options)),
       consistency_(options_.model),
-      stacks_(options_.stack_bytes) {}
+      stacks_(options_.stack_bytes) {
+  options_.max_steps_per_thread = std::min<std::uint32_t>(options_.max_steps_per_thread, 65'000);
+}
 
 Explorer::~Explorer() { reset_threads(); }
 
 PendingOp& Explorer::current_op() { return threads_[current_]->op; }
 std::vector<std::uint32_t>& Explorer::held_mutexes() { return threads_[current_]->held; }
 
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+#define MH_FIBER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MH_FIBER_ASAN 1
+#endif
+#endif
+
+// AddressSanitizer must be told about every stack switch, or it takes a
+// fiber's frames for overflows of the thread's stack.
+#ifdef MH_FIBER_ASAN
+extern "C" void __sanitizer_start_switch_fiber(void** fake_stack_save, const void* bottom, std::size_t size);
+extern "C" void __sanitizer_finish_switch_fiber(void* fake_stack_save, const void** bottom_old, std::size_t* size_old);
+void start_switch(void** save, const void* bottom, std::size_t size) { __sanitizer_start_switch_fiber(save, bottom, size); }
+void finish_switch(void* save, const void** bottom, std::size_t* size) {
+  __sanitizer_finish_switch_fiber(save, bottom, size);
+}
+#else
+void start_switch(void**, const void*, std::size_t) {}
+void finish_switch(void*, const void**, std::size_t*) {}
+#endif
+
+// Thrown inside a suspended thread to unwind it when its execution is
+// abandoned; caught where the thread's fiber began.
+struct UnwindThread {};
+
+}  // namespace
+
 void Explorer::submit() {
   ThreadState& th = *threads_[current_];
+  start_switch(&th.fake_stack, th.scheduler_bottom, th.scheduler_size);
   th.scheduler = std::move(th.scheduler).resume();
+  finish_switch(th.fake_stack, nullptr, nullptr);
+  if (th.unwind) throw UnwindThread{};
 }
 
 void Explorer::resume(std::uint32_t t) {
   current_ = t;
   ThreadState& th = *threads_[t];
+  void* fake_stack = nullptr;
+  start_switch(&fake_stack, th.stack.bottom, th.stack.size);
   th.fiber = std::move(th.fiber).resume();
+  finish_switch(fake_stack, nullptr, nullptr);
   if (!th.fiber) th.finished = true;
 }
 
 void Explorer::start_fiber(std::uint32_t t) {
   ThreadState& th = *threads_[t];
   th.started = true;
-  th.fiber = boost::context::fiber(std::allocator_arg, PooledStack(stacks_), [this, t](boost::context::fiber&& back) {
-    threads_[t]->scheduler = std::move(back);
+  th.fiber = boost::context::fiber(std::allocator_arg, PooledStack(stacks_, &th.stack), [this, t](boost::context::fiber&& back) {
+    ThreadState& self = *threads_[t];
+    finish_switch(nullptr, &self.scheduler_bottom, &self.scheduler_size);
+    self.scheduler = std::move(back);
     try {
-      threads_[t]->body();
-    } catch (const boost::context::detail::forced_unwind&) {
-      throw;
-    } catch (const std::exception& e) {
-      PendingOp& op = threads_[t]->op;
-      op = PendingOp{};
-      op.kind = OpKind::Fail;
-      op.fail_kind = error::exception;
-      op.fail_message = std::string("exception escaped the thread: ") + e.what();
+      try {
+        self.body();
+      } catch (const UnwindThread&) {
+        throw;
+      } catch (const std::exception& e) {
+        PendingOp& op = self.op;
+        op.reset();
+        op.kind = OpKind::Fail;
+        op.fail_kind = error::exception;
+        op.fail_message = std::string("exception escaped the thread: ") + e.what();
+        submit();
+      } catch (...) {
+        PendingOp& op = self.op;
+        op.reset();
+        op.kind = OpKind::Fail;
+        op.fail_kind = error::exception;
+        op.fail_message = "a non-standard exception escaped the thread";
+        submit();
+      }
+      PendingOp& op = self.op;
+      op.reset();
+      op.kind = OpKind::End;
       submit();
-    } catch (...) {
-      PendingOp& op = threads_[t]->op;
-      op = PendingOp{};
-      op.kind = OpKind::Fail;
-      op.fail_kind = error::exception;
-      op.fail_message = "a non-standard exception escaped the thread";
-      submit();
+    } catch (const UnwindThread&) {
+      // The execution was abandoned: the thread's destructors have run.
     }
-    PendingOp& op = threads_[t]->op;
-    op = PendingOp{};
-    op.kind = OpKind::End;
-    submit();
-    return std::move(threads_[t]->scheduler);
+    start_switch(nullptr, self.scheduler_bottom, self.scheduler_size);
+    return std::move(self.scheduler);
   });
   resume(t);
 }
 
 void Explorer::reset_threads() {
   unwinding_ = true;
-  // Destroying a suspended fiber unwinds its stack, running the test's
-  // destructors; the mh:: operations they call return at once meanwhile.
-  for (auto& th : threads_)
-    if (th) th->fiber = boost::context::fiber();
+  // A suspended thread is resumed once more to throw from its pending
+  // operation, which runs the test's destructors; the mh:: operations they
+  // call return at once meanwhile.
+  for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+    if (!threads_[t] || !threads_[t]->fiber) continue;
+    threads_[t]->unwind = true;
+    resume(t);
+  }
   threads_.clear();
   unwinding_ = false;
 }
@@ -526,13 +579,13 @@ Explorer::RunEnd Explorer::classify_end() {
     if (op.kind == OpKind::Join) {
       what = fmt::format("joins thread {}", op.thread_arg);
     } else if (op.kind == OpKind::Read) {
-      what = fmt::format("waits to lock {}", graph_.location(op.location).name);
+      what = fmt::format("waits to lock {}", graph_.location_name(op.location));
     } else if (op.kind == OpKind::Yield) {
       spinning = true;
       what = "spins in a loop whose reads can see nothing new";
     } else {
       const Event& last = graph_.thread(t).events.back();
-      what = fmt::format("waits on {} ({})", graph_.location(last.location).name, to_string(last.operation));
+      what = fmt::format("waits on {} ({})", graph_.location_name(last.location), to_string(last.operation));
     }
     if (!who.empty()) who += "; ";
     who += fmt::format("thread {} {}", t, what);
@@ -566,15 +619,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       return;
     }
     case OpKind::Create: {
-      std::string name;
-      if (op.info.name != nullptr) {
-        name = op.info.name;
-      } else {
-        std::string file = op.where.file_name();
-        if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
-        name = fmt::format("{}:{}", file, op.where.line());
-      }
-      const std::uint32_t location = graph_.add_location(op.info, std::move(name));
+      const std::uint32_t location = graph_.add_location(op.info, op.where);
       Event e;
       e.kind = EventKind::Init;
       e.operation = Operation::Create;
@@ -838,7 +883,7 @@ bool Explorer::check_event(EventRef ref) {
   if (e.kind == EventKind::Read && e.rf != kNoEvent && graph_.at(e.rf).uninitialized) {
     record_error(error::uninitialized_read,
                  fmt::format("load of {} before anything was stored to it (default-constructed atomic)",
-                             graph_.location(e.location).name),
+                             graph_.location_name(e.location)),
                  e.where);
     return false;
   }
@@ -855,7 +900,7 @@ bool Explorer::check_event(EventRef ref) {
       if (e.hb.contains({t, i})) continue;
       record_error(error::data_race,
                    fmt::format("data race on {}: thread {} {} and thread {} {}, unordered by happens-before",
-                               graph_.location(e.location).name, t, to_string(x.operation), ref.thread,
+                               graph_.location_name(e.location), t, to_string(x.operation), ref.thread,
                                to_string(e.operation)),
                    e.where);
       return false;
@@ -897,6 +942,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
       const Event& r = events[i];
       if (r.kind != EventKind::Read || r.location != w.location || read == own_read) continue;
       if (w.porf.contains(read)) continue;
+      if (!maximal(g, read, w.porf, write)) continue;  // the cheap test first
       // Keep what was added before the read, and the writer's porf-prefix.
       View keep = w.porf;
       for (std::uint32_t u = 0; u < g.thread_count(); ++u) {
@@ -926,9 +972,10 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
       if (!ok) continue;
       Graph base = g;
       base.restrict_to(keep);
+      const bool spurious_too = r.compare && r.weak && w.value == r.expected;
       for (int spurious = 0; spurious < 2; ++spurious) {
-        if (spurious == 1 && !(r.compare && r.weak && w.value == r.expected)) continue;
-        Graph revisited = base;
+        if (spurious == 1 && !spurious_too) continue;
+        Graph revisited = spurious_too ? base : std::move(base);
         Event& rr = revisited.at(read);
         rr.rf = write;
         rr.value = w.value;

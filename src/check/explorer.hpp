@@ -54,6 +54,15 @@ struct PendingOp {
   // Results.
   Value result = 0;
   bool success = false;
+
+  // Every field back to its default, keeping the message's buffer: this runs
+  // once per modeled operation.
+  void reset() {
+    std::string message = std::move(fail_message);
+    message.clear();
+    *this = PendingOp{};
+    fail_message = std::move(message);
+  }
 };
 
 class Explorer {

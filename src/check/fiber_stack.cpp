@@ -5,6 +5,17 @@
 
 #include <new>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define MH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MH_ASAN 1
+#endif
+#endif
+#ifdef MH_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace mh::check {
 
 namespace {
@@ -33,6 +44,11 @@ boost::context::stack_context StackPool::take() {
     ::mprotect(base, page_size(), PROT_NONE);
     all_.push_back(base);
   }
+#ifdef MH_ASAN
+  // A reused stack still carries the redzones of the frames an abandoned
+  // fiber left on it; AddressSanitizer would take them for the new fiber's.
+  ASAN_UNPOISON_MEMORY_REGION(static_cast<char*>(base) + page_size(), bytes_);
+#endif
   boost::context::stack_context stack;
   stack.size = bytes_;
   stack.sp = static_cast<char*>(base) + page_size() + bytes_;

@@ -26,15 +26,28 @@ class StackPool {
   std::vector<void*> all_;
 };
 
-// The allocator Boost.Context's fiber takes: a handle on a pool.
+// Where a fiber's stack lies.
+struct FiberStack {
+  const void* bottom = nullptr;
+  std::size_t size = 0;
+};
+
+// The allocator Boost.Context's fiber takes: a handle on a pool, which
+// notes where the stack it hands out lies.
 class PooledStack {
  public:
-  explicit PooledStack(StackPool& pool) : pool_(&pool) {}
-  boost::context::stack_context allocate() { return pool_->take(); }
+  PooledStack(StackPool& pool, FiberStack* note) : pool_(&pool), note_(note) {}
+  boost::context::stack_context allocate() {
+    boost::context::stack_context stack = pool_->take();
+    note_->bottom = static_cast<char*>(stack.sp) - stack.size;
+    note_->size = stack.size;
+    return stack;
+  }
   void deallocate(boost::context::stack_context& stack) noexcept { pool_->give_back(stack); }
 
  private:
   StackPool* pool_;
+  FiberStack* note_;
 };
 
 }  // namespace mh::check

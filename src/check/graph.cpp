@@ -74,10 +74,18 @@ std::uint32_t Graph::add_thread(EventRef spawned_by) {
   return static_cast<std::uint32_t>(threads_.size() - 1);
 }
 
-std::uint32_t Graph::add_location(const LocationInfo& info, std::string name) {
+std::string Graph::location_name(std::uint32_t index) const {
+  const Location& l = locations_[index];
+  if (l.info.name != nullptr) return l.info.name;
+  std::string file = l.created_at.file_name() != nullptr ? l.created_at.file_name() : "?";
+  if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+  return file + ":" + std::to_string(l.created_at.line());
+}
+
+std::uint32_t Graph::add_location(const LocationInfo& info, std::source_location created_at) {
   Location l;
   l.info = info;
-  l.name = std::move(name);
+  l.created_at = created_at;
   locations_.push_back(std::move(l));
   return static_cast<std::uint32_t>(locations_.size() - 1);
 }
@@ -208,29 +216,41 @@ std::vector<EventRef> Graph::stamp_order() const {
 }
 
 std::vector<EventRef> Graph::replay_order() const {
+  // Stamp order already respects porf except for reads revisited by a later
+  // write: those wait until their write (and everything porf-before them) is out.
+  const std::vector<EventRef> by_stamp = stamp_order();
   std::vector<EventRef> order;
-  const std::size_t total = event_count();
-  order.reserve(total);
+  order.reserve(by_stamp.size());
   std::vector<std::uint32_t> next(threads_.size(), 0);
   const auto done = [&](EventRef e) { return e.index < next[e.thread]; };
-  const auto ready = [&](std::uint32_t t) {
-    const auto& th = threads_[t];
-    if (next[t] >= th.events.size()) return false;
-    const Event& e = th.events[next[t]];
-    if (next[t] == 0 && th.spawned_by != kNoEvent && !done(th.spawned_by)) return false;
-    if (e.kind == EventKind::Read && e.rf != kNoEvent && !done(e.rf)) return false;
-    if (e.kind == EventKind::Join && next[e.thread_arg] < threads_[e.thread_arg].events.size()) return false;
+  const auto ready = [&](EventRef e) {
+    if (e.index != next[e.thread]) return false;
+    const Event& ev = at(e);
+    const EventRef spawn = threads_[e.thread].spawned_by;
+    if (e.index == 0 && spawn != kNoEvent && !done(spawn)) return false;
+    if (ev.kind == EventKind::Read && ev.rf != kNoEvent && !done(ev.rf)) return false;
+    if (ev.kind == EventKind::Join && next[ev.thread_arg] < threads_[ev.thread_arg].events.size()) return false;
     return true;
   };
-  while (order.size() < total) {
-    std::uint32_t best = 0xFFFFFFFFU;
-    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
-      if (!ready(t)) continue;
-      if (best == 0xFFFFFFFFU || threads_[t].events[next[t]].stamp < threads_[best].events[next[best]].stamp) best = t;
+  std::vector<EventRef> waiting;
+  for (EventRef e : by_stamp) {
+    if (!ready(e)) {
+      waiting.push_back(e);
+      continue;
     }
-    if (best == 0xFFFFFFFFU) break;  // cannot happen in a porf-acyclic graph
-    order.push_back({best, next[best]});
-    ++next[best];
+    order.push_back(e);
+    ++next[e.thread];
+    for (bool progress = true; progress && !waiting.empty();) {
+      progress = false;
+      for (std::size_t i = 0; i < waiting.size(); ++i) {
+        if (!ready(waiting[i])) continue;
+        order.push_back(waiting[i]);
+        ++next[waiting[i].thread];
+        waiting.erase(waiting.begin() + static_cast<std::ptrdiff_t>(i));
+        progress = true;
+        break;
+      }
+    }
   }
   return order;
 }

@@ -60,7 +60,7 @@ struct Event {
 
 struct Location {
   LocationInfo info;
-  std::string name;        // resolved: user's name or file:line of creation
+  std::source_location created_at;
   EventRef init = kNoEvent;
   std::vector<EventRef> co;  // modification order, init first
   bool alive = true;         // false once its creating event was deleted by a revisit
@@ -92,7 +92,9 @@ class Graph {
   // Appends e to its thread, stamps it and computes its views. For a write
   // the caller has chosen its place in co (insert_co).
   EventRef append(std::uint32_t thread, Event e);
-  std::uint32_t add_location(const LocationInfo& info, std::string name);
+  std::uint32_t add_location(const LocationInfo& info, std::source_location created_at);
+  // The user's name for a location, or file:line of its creation.
+  std::string location_name(std::uint32_t l) const;
   void insert_co(std::uint32_t location, std::size_t position, EventRef write);
   std::size_t co_position(EventRef write) const;
   void set_rf(EventRef read, EventRef write);  // and recompute the read's views

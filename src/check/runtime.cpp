@@ -22,7 +22,7 @@ Explorer& explorer() {
 
 PendingOp& fresh_op(Explorer& x, OpKind kind, std::source_location where) {
   PendingOp& op = x.current_op();
-  op = PendingOp{};
+  op.reset();
   op.kind = kind;
   op.where = where;
   return op;

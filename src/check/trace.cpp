@@ -54,7 +54,7 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
     te.source = source_of(e.where);
     if (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Init) {
       const Location& l = graph_.location(e.location);
-      te.location = l.name;
+      te.location = graph_.location_name(e.location);
       te.value = format_value(l.info, e.value);
       if (e.kind != EventKind::Init) te.order = e.mode == Mode::NonAtomic ? "plain" : to_string(e.mode);
       if (e.kind == EventKind::Read) {
@@ -74,7 +74,7 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
     const Location& loc = graph_.location(l);
     if (!involved[l] || !loc.alive) continue;
     LocationRelations rel;
-    rel.location = loc.name;
+    rel.location = graph_.location_name(l);
     for (EventRef w : loc.co) rel.modification_order.push_back(name_of(w));
     for (EventRef ref : order) {
       const Event& e = graph_.at(ref);

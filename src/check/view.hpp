@@ -24,15 +24,20 @@ class View {
   View() { counts_.fill(0); }
   bool contains(EventRef e) const { return e.index < counts_[e.thread]; }
   std::uint32_t count(std::uint32_t thread) const { return counts_[thread]; }
-  void include(EventRef e) { counts_[e.thread] = std::max(counts_[e.thread], e.index + 1); }
-  void truncate(EventRef e) { counts_[e.thread] = std::min(counts_[e.thread], e.index); }  // drop e and what follows
+  void include(EventRef e) {
+    counts_[e.thread] = std::max<std::uint16_t>(counts_[e.thread], static_cast<std::uint16_t>(e.index + 1));
+  }
+  void truncate(EventRef e) {  // drop e and what follows
+    counts_[e.thread] = std::min<std::uint16_t>(counts_[e.thread], static_cast<std::uint16_t>(e.index));
+  }
   void join(const View& other) {
     for (int t = 0; t < kMaxThreads; ++t) counts_[t] = std::max(counts_[t], other.counts_[t]);
   }
   friend bool operator==(const View&, const View&) = default;
 
  private:
-  std::array<std::uint32_t, kMaxThreads> counts_;
+  // 16 bits: events per thread are bounded by check_options::max_steps_per_thread (at most 65,000).
+  std::array<std::uint16_t, kMaxThreads> counts_;
 };
 
 }  // namespace mh::check
