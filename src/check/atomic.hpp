@@ -1,6 +1,7 @@
 // mh::atomic<T>: std::atomic's interface, every operation a modeled event.
 // Default orders are seq_cst, as in std::atomic. A default-constructed atomic
-// is uninitialized: reading it before a store is reported.
+// is uninitialized (unlike C++20's std::atomic, which value-initializes):
+// reading it before a store is reported, since that is usually a bug.
 #pragma once
 
 #include <atomic>
@@ -12,12 +13,21 @@
 
 namespace mh {
 
+struct uninitialized_t {
+  explicit uninitialized_t() = default;
+};
+inline constexpr uninitialized_t uninitialized{};
+
 template <check::ModeledValue T>
 class atomic {
  public:
   using value_type = T;
 
-  explicit atomic(const char* name = nullptr, std::source_location where = std::source_location::current())
+  // Uninitialized, as std::atomic was before C++20: a load before the first
+  // store is reported. Name one with mh::atomic<T> x{mh::uninitialized, "x"}.
+  atomic(std::source_location where = std::source_location::current())
+      : atomic(uninitialized, nullptr, where) {}
+  atomic(uninitialized_t, const char* name = nullptr, std::source_location where = std::source_location::current())
       : location_(check::new_location(check::location_info<T>(check::LocationKind::Atomic, name), false, 0, where)) {}
   atomic(T initial, const char* name = nullptr, std::source_location where = std::source_location::current())
       : location_(check::new_location(check::location_info<T>(check::LocationKind::Atomic, name), true,

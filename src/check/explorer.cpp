@@ -38,6 +38,10 @@ struct Explorer::ThreadState {
   // it read (the values alone decide; a CAS loop's next attempt differs).
   std::vector<std::pair<std::uint32_t, Value>> last_reads;
   bool last_iteration_read_only = false;
+  // Random and bounded modes wake a waiting spin loop once something newer
+  // was written; its next reads then take newer writes where there are any,
+  // or the loop would spin on the same values until the step bound.
+  std::vector<std::pair<std::uint32_t, EventRef>> retry_floor;
 };
 
 Explorer::Explorer(std::function<void()> body, check_options options)
@@ -448,6 +452,12 @@ bool Explorer::reads_since_yield(std::uint32_t t) const {
 void Explorer::pass_yield(std::uint32_t t, std::uint32_t end) {
   ThreadState& th = *threads_[t];
   auto reads = iteration_reads(t, end);
+  th.retry_floor.clear();
+  if (options_.mode != search_mode::optimal && th.last_iteration_read_only && reads && *reads == th.last_reads) {
+    const auto& events = graph_.thread(t).events;
+    for (std::uint32_t i = th.yield_mark; i < end; ++i)
+      if (events[i].kind == EventKind::Read) th.retry_floor.emplace_back(events[i].location, events[i].rf);
+  }
   th.last_iteration_read_only = reads.has_value();
   th.last_reads = reads ? std::move(*reads) : std::vector<std::pair<std::uint32_t, Value>>{};
   th.yield_mark = end;
@@ -684,7 +694,15 @@ void Explorer::perform_forward(std::uint32_t t) {
       break;
     }
     case OpKind::Yield: pass_yield(t, graph_.thread_size(t)); break;
-    case OpKind::Block: break;
+    case OpKind::Block: {
+      // Woken (random and bounded modes) because the mutex or counter it
+      // waits on changed: the next attempt reads something newer.
+      const auto& events = graph_.thread(t).events;
+      th.retry_floor.clear();
+      if (!events.empty() && events.back().kind == EventKind::Read)
+        th.retry_floor.emplace_back(events.back().location, events.back().rf);
+      break;
+    }
     case OpKind::Fail: record_error(op.fail_kind, op.fail_message, op.where); return;
   }
   resume(t);
@@ -729,7 +747,12 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   };
   std::vector<Choice> choices;
   const auto& co = graph_.location(op.location).co;
-  const std::size_t low = consistency_.model() == memory_model::rc11 ? consistency_.read_lower_bound(graph_, ref) : 0;
+  std::size_t low = consistency_.model() == memory_model::rc11 ? consistency_.read_lower_bound(graph_, ref) : 0;
+  for (const auto& [location, seen] : threads_[t]->retry_floor) {
+    if (location != op.location) continue;
+    const std::size_t after = graph_.co_position(seen) + 1;
+    if (after < co.size()) low = std::max(low, after);
+  }
   const auto set_choice = [&](Graph& g, const Choice& c) {
     Event& r = g.at(ref);
     r.rf = c.write;

@@ -19,7 +19,7 @@ struct registered_model {
   std::string description;
   std::string file;
   int line = 0;
-  check_options options;  // the model's own bounds (MH_MODEL_OPTIONS)
+  check_options options;  // the model's own bounds (defaults for MH_MODEL)
 };
 
 bool register_model(registered_model model);
