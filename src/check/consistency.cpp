@@ -161,7 +161,71 @@ bool Consistency::global_ok(const Graph& g, EventRef changed) const {
     }
   if (sc_events < 2) return true;
   if (!any_sc_fence && g.at(changed).mode != Mode::SeqCst) return true;
-  return psc_ok(g);
+  return any_sc_fence ? psc_ok(g) : psc_accesses_ok(g);
+}
+
+// psc when the SC events are all accesses: psc = [Esc]; scb; [Esc], decided
+// pair by pair with views instead of relations over the whole graph. For
+// (sb|≠loc); hb; (sb|≠loc) it is enough to look at the first event after a
+// whose location differs and the last one before b: sb is in hb, which is
+// transitive. Thread creation and join edges of sb pass through such events
+// (spawn, start, end and join have no location).
+bool Consistency::psc_accesses_ok(const Graph& g) const {
+  struct ScAccess {
+    EventRef ref;
+    EventRef after_other;   // first po-later event not on its location, or kNoEvent
+    EventRef before_other;  // last po-earlier event not on its location, or kNoEvent
+  };
+  std::vector<ScAccess> sc;
+  const auto other_location = [&](const Event& x, std::uint32_t location) {
+    return !is_memory(x) || x.location != location;
+  };
+  for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
+    const auto& events = g.thread(t).events;
+    for (std::uint32_t i = 0; i < events.size(); ++i) {
+      const Event& e = events[i];
+      if (e.mode != Mode::SeqCst || !is_memory(e)) continue;
+      ScAccess a{{t, i}, kNoEvent, kNoEvent};
+      for (std::uint32_t j = i + 1; j < events.size(); ++j)
+        if (other_location(events[j], e.location)) {
+          a.after_other = {t, j};
+          break;
+        }
+      for (std::uint32_t j = i; j-- > 0;)
+        if (other_location(events[j], e.location)) {
+          a.before_other = {t, j};
+          break;
+        }
+      sc.push_back(a);
+    }
+  }
+  const int m = static_cast<int>(sc.size());
+  BitMatrix psc(m);
+  for (int i = 0; i < m; ++i) {
+    const EventRef a = sc[i].ref;
+    const Event& ea = g.at(a);
+    for (int j = 0; j < m; ++j) {
+      if (i == j) continue;
+      const EventRef b = sc[j].ref;
+      const Event& eb = g.at(b);
+      bool edge = false;
+      if (a.thread == b.thread && a.index < b.index) edge = true;  // sb
+      const bool same_location = ea.location == eb.location;
+      if (!edge && same_location) {
+        if (eb.hb.contains(a)) edge = true;  // hb|loc
+        const bool a_writes = ea.kind != EventKind::Read, b_writes = eb.kind != EventKind::Read;
+        if (!edge && a_writes && b_writes && g.co_position(a) < g.co_position(b)) edge = true;  // co
+        if (!edge && !a_writes && b_writes && ea.rf != kNoEvent && g.co_position(ea.rf) < g.co_position(b))
+          edge = true;  // fr
+      }
+      if (!edge && sc[i].after_other != kNoEvent && sc[j].before_other != kNoEvent) {
+        const EventRef x = sc[i].after_other, y = sc[j].before_other;
+        edge = x == y || g.at(y).hb.contains(x);
+      }
+      if (edge) psc.add(i, j);
+    }
+  }
+  return psc.acyclic();
 }
 
 bool Consistency::sc_model_ok(const Graph& g) const {
