@@ -87,6 +87,27 @@ struct UnwindThread {};
 
 }  // namespace
 
+// Thread states are recycled across runs: a run starts every thread again,
+// and their vectors keep their capacity.
+std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
+  if (spare_threads_.empty()) return std::make_unique<ThreadState>();
+  std::unique_ptr<ThreadState> th = std::move(spare_threads_.back());
+  spare_threads_.pop_back();
+  th->body = nullptr;
+  th->op.reset();
+  th->started = th->finished = th->unwind = false;
+  th->held.clear();
+  th->stack = FiberStack{};
+  th->fake_stack = nullptr;
+  th->scheduler_bottom = nullptr;
+  th->scheduler_size = 0;
+  th->yield_mark = 0;
+  th->last_reads.clear();
+  th->last_iteration_read_only = false;
+  th->retry_floor.clear();
+  return th;
+}
+
 void Explorer::submit() {
   ThreadState& th = *threads_[current_];
   start_switch(&th.fake_stack, th.scheduler_bottom, th.scheduler_size);
@@ -155,6 +176,8 @@ void Explorer::reset_threads() {
     threads_[t]->unwind = true;
     resume(t);
   }
+  for (auto& th : threads_)
+    if (th) spare_threads_.push_back(std::move(th));
   threads_.clear();
   unwinding_ = false;
 }
@@ -312,7 +335,7 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
   preemptions_ = item.preemptions;
   last_thread_ = item.last_thread;
   forced_thread_ = item.forced_thread;
-  threads_.push_back(std::make_unique<ThreadState>());
+  threads_.push_back(new_thread_state());
   threads_[0]->body = body_;
 
   replaying_ = true;
@@ -407,8 +430,8 @@ bool Explorer::replay_event(EventRef e) {
       if (ev.kind != EventKind::Spawn) return false;
       const std::uint32_t child = ev.thread_arg;
       if (threads_.size() <= child) threads_.resize(child + 1);
-      threads_[child] = std::make_unique<ThreadState>();
-      threads_[child]->body = *op.body;
+      threads_[child] = new_thread_state();
+      threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
       op.result = child;
       break;
     }
@@ -679,8 +702,8 @@ void Explorer::perform_forward(std::uint32_t t) {
       const std::uint32_t child = graph_.add_thread(ref);
       graph_.at(ref).thread_arg = child;
       if (threads_.size() <= child) threads_.resize(child + 1);
-      threads_[child] = std::make_unique<ThreadState>();
-      threads_[child]->body = *op.body;
+      threads_[child] = new_thread_state();
+      threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
       op.result = child;
       break;
     }

@@ -58,10 +58,22 @@ struct PendingOp {
   // Every field back to its default, keeping the message's buffer: this runs
   // once per modeled operation.
   void reset() {
-    std::string message = std::move(fail_message);
-    message.clear();
-    *this = PendingOp{};
-    fail_message = std::move(message);
+    kind = OpKind::Start;
+    operation = Operation::Load;
+    mode = failure_mode = Mode::Relaxed;
+    compare = weak = rmw = false;
+    location = 0;
+    value = operand = 0;
+    apply = nullptr;
+    rmw_op = RmwOp::Exchange;
+    info = LocationInfo{};
+    initialized = true;
+    thread_arg = 0;
+    body = nullptr;
+    fail_kind = error::none;
+    fail_message.clear();
+    result = 0;
+    success = false;
   }
 };
 
@@ -134,6 +146,8 @@ class Explorer {
   StackPool stacks_;
   Graph graph_;
   std::vector<std::unique_ptr<ThreadState>> threads_;
+  std::vector<std::unique_ptr<ThreadState>> spare_threads_;
+  std::unique_ptr<ThreadState> new_thread_state();
   std::vector<WorkItem> stack_;
   std::uint32_t current_ = 0;
   bool unwinding_ = false;
