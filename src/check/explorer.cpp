@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <map>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -18,6 +19,17 @@ bool is_memory(const Event& e) { return e.kind == EventKind::Read || is_write_li
 }  // namespace
 
 Explorer* active_explorer() { return g_active; }
+
+namespace {
+// Mapping stacks costs more than a small check: they are kept for the next
+// check with the same stack size.
+StackPool& stack_pool(std::size_t bytes) {
+  thread_local std::map<std::size_t, std::unique_ptr<StackPool>> pools;
+  auto& pool = pools[bytes];
+  if (!pool) pool = std::make_unique<StackPool>(bytes);
+  return *pool;
+}
+}  // namespace
 
 struct Explorer::ThreadState {
   boost::context::fiber fiber;      // the thread, suspended at its pending op
@@ -48,7 +60,7 @@ Explorer::Explorer(std::function<void()> body, check_options options)
     : body_(std::move(body)),
       options_(std::move(options)),
       consistency_(options_.model),
-      stacks_(options_.stack_bytes) {
+      stacks_(stack_pool(options_.stack_bytes)) {
   options_.max_steps_per_thread = std::min<std::uint32_t>(options_.max_steps_per_thread, 65'000);
 }
 

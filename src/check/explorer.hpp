@@ -143,7 +143,7 @@ class Explorer {
   std::function<void()> body_;
   check_options options_;
   Consistency consistency_;
-  StackPool stacks_;
+  StackPool& stacks_;  // shared by the checks of this OS thread
   Graph graph_;
   std::vector<std::unique_ptr<ThreadState>> threads_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
