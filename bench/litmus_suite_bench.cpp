@@ -19,18 +19,13 @@
 #include "litmus/expectations.hpp"
 #include "litmus/parser.hpp"
 
+#include "timing.hpp"
+
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
+using mh::bench::Clock;
+using mh::bench::median;
+using mh::bench::seconds_since;
 
 double run_process(const std::string& binary, const std::string& file) {
   const auto start = Clock::now();

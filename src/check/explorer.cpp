@@ -263,9 +263,9 @@ check_result Explorer::run() {
       return false;
     }
     if (error_) return true;
-    if (max_runs != 0 && runs_ >= max_runs && !stack_.empty()) {
+    if (options_.mode != search_mode::random && max_runs != 0 && complete_ >= max_runs && !stack_.empty()) {
       stopped_by_bound = true;
-      bound_reason = fmt::format("stopped after {} executions (--max-executions)", runs_);
+      bound_reason = fmt::format("stopped after {} executions (--max-executions)", complete_);
       return true;
     }
     if (out_of_time()) {
@@ -466,6 +466,7 @@ std::optional<std::vector<std::pair<std::uint32_t, Value>>> Explorer::iteration_
   std::vector<std::pair<std::uint32_t, Value>> reads;
   for (std::uint32_t i = threads_[t]->yield_mark; i < end; ++i) {
     if (events[i].kind == EventKind::Read) {
+      if (events[i].spurious) return std::nullopt;  // the next attempt may succeed: not waiting
       reads.emplace_back(events[i].location, events[i].value);
     } else if (events[i].kind != EventKind::Fence) {
       return std::nullopt;
@@ -636,8 +637,7 @@ Explorer::RunEnd Explorer::classify_end() {
     who += fmt::format("thread {} {}", t, what);
   }
   const PendingOp& first = threads_[waiting.front()]->op;
-  record_error(spinning ? error::livelock : error::deadlock,
-               fmt::format("{}: {}", spinning ? "livelock" : "deadlock", who), first.where);
+  record_error(spinning ? error::livelock : error::deadlock, who, first.where);
   return RunEnd::Error;
 }
 
@@ -803,6 +803,9 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
       continue;
     for (int spurious = 0; spurious < 2; ++spurious) {
       if (spurious == 1 && !(op.compare && op.weak && graph_.at(w).value == op.value)) continue;
+      // At most one spurious failure in a row per thread and location: a
+      // retry loop would otherwise have one execution per number of failures.
+      if (spurious == 1 && previous_attempt_failed_spuriously(t, op.location)) continue;
       const Choice c{w, spurious == 1};
       set_choice(graph_, c);
       if (!consistency_.global_ok(graph_, ref)) continue;
@@ -843,6 +846,16 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   op.result = graph_.at(ref).value;
   op.success = op.compare ? graph_.at(ref).rmw : true;
   check_event(ref);
+}
+
+bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const {
+  const auto& events = graph_.thread(t).events;
+  // The read being added is the thread's last event; look before it.
+  for (std::size_t i = events.size() - 1; i-- > 0;) {
+    const Event& e = events[i];
+    if (e.kind == EventKind::Read && e.location == location) return e.spurious;
+  }
+  return false;
 }
 
 void Explorer::push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op) {

@@ -74,6 +74,7 @@ struct PendingOp {
     fail_message.clear();
     result = 0;
     success = false;
+    where = std::source_location{};
   }
 };
 
@@ -129,6 +130,7 @@ class Explorer {
   bool check_event(EventRef e);  // races, uninitialised reads; false: an error was recorded
   void push_revisits(EventRef write);
   void push_revisits(const Graph& g, EventRef write);
+  bool previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const;
   void push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op);
   bool maximal(const Graph& g, EventRef e, const View& keep, EventRef writer) const;
   void push(WorkItem item);

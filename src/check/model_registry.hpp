@@ -28,7 +28,8 @@ const registered_model* find_model(std::string_view name);
 
 // Model-check one function: it is the main thread of every execution.
 check_result model_check(const std::function<void()>& body, const check_options& options = {});
-// Model-check a registered model with its own options, overridden by `options` where set.
+// Model-check a registered model with exactly `options` (the model's own
+// registered options are not merged in; memharness check does that merge).
 check_result check_model(std::string_view name, const check_options& options);
 check_result check_model(std::string_view name);
 

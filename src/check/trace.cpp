@@ -1,6 +1,6 @@
-// Counterexample traces: the graph's events in the order the explorer added
-// them (a porf-respecting order: every write before its readers), with the
-// relations of the locations involved.
+// Counterexample traces: the graph's events in the order a replay runs them
+// (the order the explorer added them, except that a revisited read comes
+// after the write it reads), with the relations of the locations involved.
 #include <fmt/format.h>
 
 #include <map>
@@ -37,7 +37,7 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
   trace.message = message;
   trace.replay_id = run_id(runs_);
   std::map<std::pair<std::uint32_t, std::uint32_t>, int> number;
-  const auto order = graph_.stamp_order();
+  const auto order = graph_.replay_order();
   for (EventRef ref : order) number[{ref.thread, ref.index}] = static_cast<int>(number.size()) + 1;
   const auto name_of = [&](EventRef ref) -> std::string {
     const Event& e = graph_.at(ref);
