@@ -11,27 +11,14 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "command_run.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-CommandRun run(const std::string& arguments) {
-  CommandRun result;
-  const std::string command = std::string(MEMHARNESS_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using mh::testing::CommandRun;
+using mh::testing::run;
 
 // The line of `output` that starts with `prefix`, or "" if none does.
 std::string line_starting_with(const std::string& output, const std::string& prefix) {

@@ -750,8 +750,7 @@ std::size_t Explorer::pick(const std::vector<T>& choices) {
 
 void Explorer::push(WorkItem item) { stack_.push_back(std::move(item)); }
 
-void Explorer::apply_cas_outcome(Event& r, const PendingOp& op, bool spurious) const {
-  (void)op;
+void Explorer::apply_cas_outcome(Event& r, bool spurious) const {
   if (!r.compare) return;
   const bool success = r.value == r.expected && !spurious;
   r.rmw = success;
@@ -792,7 +791,7 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     Event& r = g.at(ref);
     r.rf = c.write;
     r.value = g.at(c.write).value;
-    apply_cas_outcome(r, op, c.spurious);
+    apply_cas_outcome(r, c.spurious);
     g.compute_views(ref);
   };
   for (std::size_t p = co.size(); p-- > low;) {
@@ -832,7 +831,6 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     for (std::size_t i = 1; i < choices.size(); ++i) {
       Graph alternative = graph_;
       set_choice(alternative, choices[i]);
-      alternative.at(ref).added_max = false;
       WorkItem item;
       item.graph = std::make_shared<const Graph>(std::move(alternative));
       item.check_event = ref;
@@ -842,7 +840,6 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     }
   }
   set_choice(graph_, choices[chosen]);
-  graph_.at(ref).added_max = chosen == 0;
   op.result = graph_.at(ref).value;
   op.success = op.compare ? graph_.at(ref).rmw : true;
   check_event(ref);
@@ -898,7 +895,6 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
     const bool conflict = read_by_rmw(graph_, source, {t, ref.index - 1});
     graph_.insert_co(op.location, position, ref);
     graph_.compute_views(ref);
-    graph_.at(ref).added_max = position + 1 == graph_.location(op.location).co.size();
     if (conflict) {
       if (options_.mode == search_mode::optimal) push_revisits(ref);
       abandon_ = true;
@@ -932,7 +928,6 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
     for (std::size_t i = 1; i < valid.size(); ++i) {
       Graph alternative = graph_;
       alternative.insert_co(op.location, valid[i], ref);
-      alternative.at(ref).added_max = false;
       WorkItem item;
       item.graph = std::make_shared<const Graph>(std::move(alternative));
       item.check_event = ref;
@@ -943,7 +938,6 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
     }
   }
   graph_.insert_co(op.location, valid[chosen], ref);
-  graph_.at(ref).added_max = chosen == 0;
   if (!check_event(ref)) return;
   if (options_.mode == search_mode::optimal) push_revisits(ref);
 }
@@ -1050,7 +1044,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
         Event& rr = revisited.at(read);
         rr.rf = write;
         rr.value = w.value;
-        apply_cas_outcome(rr, PendingOp{}, spurious == 1);
+        apply_cas_outcome(rr, spurious == 1);
         revisited.compute_views(read);
         if (consistency_.model() == memory_model::rc11 &&
             revisited.co_position(write) < consistency_.read_lower_bound(revisited, read))

@@ -126,7 +126,8 @@ class Explorer {
 
   void add_read(std::uint32_t t, PendingOp& op);
   void add_write(std::uint32_t t, PendingOp& op);
-  void apply_cas_outcome(Event& r, const PendingOp& op, bool spurious) const;
+  // A CAS-like read writes only if it read the expected value and did not fail spuriously.
+  void apply_cas_outcome(Event& r, bool spurious) const;
   bool check_event(EventRef e);  // races, uninitialised reads; false: an error was recorded
   void push_revisits(EventRef write);
   void push_revisits(const Graph& g, EventRef write);

@@ -39,7 +39,6 @@ struct Event {
   Operation operation = Operation::ThreadStart;
   Mode mode = Mode::NonAtomic;
   bool rmw = false;          // read: its write part follows in po; write: it is that write part
-  bool added_max = true;     // read/write: took the first (co-latest) consistent choice when added
   bool spurious = false;     // read of a weak CAS that fails although the value matched
   bool uninitialized = false;  // init of a default-constructed atomic
   bool compare = false;        // read of a CAS-like operation: writes only if value == expected
