@@ -9,6 +9,7 @@
 // correct with seq_cst accesses and broken with release/acquire ones, which
 // allow both threads to read the other's flag as false and enter together.
 #include "check/mh.hpp"
+#include "critical_section.hpp"
 
 namespace {
 
@@ -52,17 +53,11 @@ class DekkerLock {
 
 void run_dekker(memory_order store_order, memory_order load_order) {
   DekkerLock lock(store_order, load_order);
-  mh::var<int> entries{0, "entries"};
-  auto critical_section = [&](int me) {
+  mh::models::check_mutual_exclusion([&](int me, auto&& body) {
     lock.lock(me);
-    entries.store(entries.load() + 1);
+    body();
     lock.unlock(me);
-  };
-  mh::thread first([&] { critical_section(0); });
-  mh::thread second([&] { critical_section(1); });
-  first.join();
-  second.join();
-  MH_ASSERT_MSG(entries.load() == 2, "an increment inside the critical section was lost");
+  });
 }
 
 }  // namespace

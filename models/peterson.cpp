@@ -16,6 +16,7 @@
 // The critical section increments a plain mh::var, so a broken lock shows up
 // as a data race on it.
 #include "check/mh.hpp"
+#include "critical_section.hpp"
 
 namespace {
 
@@ -56,21 +57,13 @@ class PetersonLock {
   mh::atomic<int> turn_{0, "turn"};
 };
 
-// Two threads each enter the critical section once; it increments a plain
-// counter, so two threads inside at once race on it.
 void run_peterson(const PetersonOrders& orders) {
   PetersonLock lock(orders);
-  mh::var<int> entries{0, "entries"};
-  auto critical_section = [&](int me) {
+  mh::models::check_mutual_exclusion([&](int me, auto&& body) {
     lock.lock(me);
-    entries.store(entries.load() + 1);
+    body();
     lock.unlock(me);
-  };
-  mh::thread first([&] { critical_section(0); });
-  mh::thread second([&] { critical_section(1); });
-  first.join();
-  second.join();
-  MH_ASSERT_MSG(entries.load() == 2, "an increment inside the critical section was lost");
+  });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 //     set"): both threads can see it free and both take it, under any
 //     memory model.
 #include "check/mh.hpp"
+#include "critical_section.hpp"
 
 namespace {
 
@@ -49,17 +50,11 @@ class Spinlock {
 
 void run_spinlock(Acquisition acquisition, memory_order acquire_order) {
   Spinlock lock(acquisition, acquire_order);
-  mh::var<int> entries{0, "entries"};
-  auto critical_section = [&] {
+  mh::models::check_mutual_exclusion([&](int, auto&& body) {
     lock.lock();
-    entries.store(entries.load() + 1);
+    body();
     lock.unlock();
-  };
-  mh::thread first(critical_section);
-  mh::thread second(critical_section);
-  first.join();
-  second.join();
-  MH_ASSERT_MSG(entries.load() == 2, "an increment inside the critical section was lost");
+  });
 }
 
 }  // namespace

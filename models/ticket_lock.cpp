@@ -15,6 +15,7 @@
 // must have one expected error, so the atomicity bug is shown with the
 // spinlock in spinlock.cpp instead.)
 #include "check/mh.hpp"
+#include "critical_section.hpp"
 
 namespace {
 
@@ -46,17 +47,11 @@ class TicketLock {
 
 void run_ticket_lock(memory_order serving_load) {
   TicketLock lock(serving_load);
-  mh::var<int> entries{0, "entries"};
-  auto critical_section = [&] {
+  mh::models::check_mutual_exclusion([&](int, auto&& body) {
     const unsigned ticket = lock.lock();
-    entries.store(entries.load() + 1);
+    body();
     lock.unlock(ticket);
-  };
-  mh::thread first(critical_section);
-  mh::thread second(critical_section);
-  first.join();
-  second.join();
-  MH_ASSERT_MSG(entries.load() == 2, "an increment inside the critical section was lost");
+  });
 }
 
 }  // namespace

@@ -542,18 +542,14 @@ bool Explorer::mutex_free(std::uint32_t location) const {
 bool Explorer::stuck_for_good(std::uint32_t t) const {
   const ThreadState& th = *threads_[t];
   if (th.finished || !th.started) return false;
-  const auto& events = graph_.thread(t).events;
   switch (th.op.kind) {
     case OpKind::Join: {
       const std::uint32_t child = th.op.thread_arg;
       return child < threads_.size() && threads_[child] && stuck_for_good(child);
     }
-    case OpKind::Block: return !events.empty() && reads_latest(graph_, events.back());
     case OpKind::Read: return th.op.operation == Operation::Lock && !mutex_free(th.op.location);
-    case OpKind::Yield:
-      for (std::uint32_t i = th.yield_mark; i < events.size(); ++i)
-        if (events[i].kind == EventKind::Read && !reads_latest(graph_, events[i])) return false;
-      return true;
+    case OpKind::Block:
+    case OpKind::Yield: return !newer_write_since_stall(t);  // what it waits on has its latest value
     default: return false;
   }
 }
@@ -758,21 +754,26 @@ void Explorer::apply_cas_outcome(Event& r, bool spurious) const {
   r.mode = success ? r.success_mode : r.failure_mode;
 }
 
-void Explorer::add_read(std::uint32_t t, PendingOp& op) {
-  Location& loc = graph_.location(op.location);
-  const bool plain = loc.info.kind == LocationKind::Plain;
+// The fields every read and write of `op` shares; accesses to an mh::var
+// are not atomic whatever order the call passed.
+Event Explorer::access_event(EventKind kind, const PendingOp& op) const {
   Event e;
-  e.kind = EventKind::Read;
+  e.kind = kind;
   e.operation = op.operation;
-  e.mode = plain ? Mode::NonAtomic : op.mode;
+  e.mode = graph_.location(op.location).info.kind == LocationKind::Plain ? Mode::NonAtomic : op.mode;
   e.location = op.location;
   e.rmw = op.rmw;
+  e.where = op.where;
+  return e;
+}
+
+void Explorer::add_read(std::uint32_t t, PendingOp& op) {
+  Event e = access_event(EventKind::Read, op);
   e.compare = op.compare;
   e.weak = op.weak;
   e.expected = op.value;
   e.success_mode = op.mode;
   e.failure_mode = op.failure_mode;
-  e.where = op.where;
   const EventRef ref = graph_.append(t, e);
 
   struct Choice {
@@ -858,43 +859,24 @@ bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t
 void Explorer::push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op) {
   Graph conflict = graph_;
   const Event& r = conflict.at(read);
-  Event e;
-  e.kind = EventKind::Write;
-  e.operation = op.operation;
+  Event e = access_event(EventKind::Write, op);
   e.mode = r.mode;
-  e.location = op.location;
   e.value = op.apply(r.value, op.operand, op.rmw_op);
   e.rmw = true;
-  e.where = op.where;
-  const std::size_t position = conflict.co_position(r.rf) + 1;
-  const EventRef write = conflict.append(t, e);
-  conflict.insert_co(op.location, position, write);
-  conflict.compute_views(write);
-  push_revisits(conflict, write);
+  push_revisits(conflict, conflict.append_rmw_write(t, e));
 }
 
 void Explorer::add_write(std::uint32_t t, PendingOp& op) {
-  Location& loc = graph_.location(op.location);
-  const bool plain = loc.info.kind == LocationKind::Plain;
-  Event e;
-  e.kind = EventKind::Write;
-  e.operation = op.operation;
-  e.mode = plain ? Mode::NonAtomic : op.mode;
-  e.location = op.location;
+  Event e = access_event(EventKind::Write, op);
   e.value = op.value;
-  e.rmw = op.rmw;
-  e.where = op.where;
-  const EventRef ref = graph_.append(t, e);
 
   if (op.rmw) {
-    const EventRef source = graph_.at({t, ref.index - 1}).rf;
-    const std::size_t position = graph_.co_position(source) + 1;
-    // Another RMW already read `source`: this graph breaks atomicity and is
-    // dropped, but its write may still revisit that RMW (GenMC's way of
-    // reaching the order in which this RMW goes first).
-    const bool conflict = read_by_rmw(graph_, source, {t, ref.index - 1});
-    graph_.insert_co(op.location, position, ref);
-    graph_.compute_views(ref);
+    const EventRef read_part{t, graph_.thread_size(t) - 1};
+    // Another RMW already read the same write: this graph breaks atomicity
+    // and is dropped, but its write may still revisit that RMW (GenMC's way
+    // of reaching the order in which this RMW goes first).
+    const bool conflict = read_by_rmw(graph_, graph_.at(read_part).rf, read_part);
+    const EventRef ref = graph_.append_rmw_write(t, e);
     if (conflict) {
       if (options_.mode == search_mode::optimal) push_revisits(ref);
       abandon_ = true;
@@ -909,6 +891,7 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
     return;
   }
 
+  const EventRef ref = graph_.append(t, e);
   std::vector<std::size_t> valid;
   const std::vector<std::size_t> positions = consistency_.write_positions(graph_, ref);
   for (std::size_t i = positions.size(); i-- > 0;) {

@@ -124,6 +124,7 @@ class Explorer {
   bool newer_write_since_stall(std::uint32_t t) const;
   RunEnd classify_end();
 
+  Event access_event(EventKind kind, const PendingOp& op) const;
   void add_read(std::uint32_t t, PendingOp& op);
   void add_write(std::uint32_t t, PendingOp& op);
   // A CAS-like read writes only if it read the expected value and did not fail spuriously.

@@ -99,6 +99,14 @@ EventRef Graph::append(std::uint32_t thread, Event e) {
   return ref;
 }
 
+EventRef Graph::append_rmw_write(std::uint32_t thread, Event e) {
+  const EventRef source = threads_[thread].events.back().rf;
+  const std::size_t position = co_position(source) + 1;
+  const EventRef ref = append(thread, std::move(e));
+  insert_co(at(ref).location, position, ref);  // views do not depend on co
+  return ref;
+}
+
 void Graph::insert_co(std::uint32_t location, std::size_t position, EventRef write) {
   auto& co = locations_[location].co;
   co.insert(co.begin() + static_cast<std::ptrdiff_t>(position), write);

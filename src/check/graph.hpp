@@ -91,6 +91,9 @@ class Graph {
   // Appends e to its thread, stamps it and computes its views. For a write
   // the caller has chosen its place in co (insert_co).
   EventRef append(std::uint32_t thread, Event e);
+  // Appends the write part of an RMW whose read part is the thread's last
+  // event, right after the write that read took in co (atomicity).
+  EventRef append_rmw_write(std::uint32_t thread, Event e);
   std::uint32_t add_location(const LocationInfo& info, std::source_location created_at);
   // The user's name for a location, or file:line of its creation.
   std::string location_name(std::uint32_t l) const;

@@ -27,9 +27,6 @@ class View {
   void include(EventRef e) {
     counts_[e.thread] = std::max<std::uint16_t>(counts_[e.thread], static_cast<std::uint16_t>(e.index + 1));
   }
-  void truncate(EventRef e) {  // drop e and what follows
-    counts_[e.thread] = std::min<std::uint16_t>(counts_[e.thread], static_cast<std::uint16_t>(e.index));
-  }
   void join(const View& other) {
     for (int t = 0; t < kMaxThreads; ++t) counts_[t] = std::max(counts_[t], other.counts_[t]);
   }
