@@ -10,8 +10,11 @@
 //     its own registered options, as `memharness check` runs it.
 // Every time is the median of RUNS runs. "executions" are complete,
 // consistent executions (GenMC's count); "runs" are the times the code ran,
-// blocked runs and dead ends included.
-// Usage: check_bench [RUNS] [MIN_SECONDS]   (defaults: 5 runs, 0.5 s)
+// blocked runs and dead ends included; "replays" the runs that replayed the
+// code from the start (a blocked run on a mutex or condition variable is
+// continued in place by the revisit that unblocks it).
+// Usage: check_bench [RUNS] [MIN_SECONDS] [MODEL]   (defaults: 5 runs, 0.5 s)
+// With MODEL only that model's rate is measured (for a profiler).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -76,9 +79,23 @@ int main(int argc, char** argv) {
   const double min_seconds = argc > 2 ? std::max(0.0, std::atof(argv[2])) : 0.5;
   int status = 0;
 
+  if (argc > 3) {
+    std::vector<double> per_second;
+    Rate last;
+    for (int run = 0; run < runs; ++run) {
+      last = rate_once(argv[3], min_seconds);
+      per_second.push_back(last.executions_per_second);
+    }
+    std::printf("%s: %s, %llu executions, %llu runs per check, %.0f executions/s (median of %d)\n", argv[3],
+                last.verdict, static_cast<unsigned long long>(last.executions),
+                static_cast<unsigned long long>(last.runs), median(per_second), runs);
+    return 0;
+  }
+
   std::printf("model checker, median of %d runs\n\n", runs);
   std::printf("mutex counter (optimal, rc11)\n");
-  std::printf("  %-16s %10s %10s %10s %8s %10s %10s %10s %14s\n", "model", "executions", "N!", "blocked", "runs",
+  std::printf("  %-16s %10s %10s %10s %8s %8s %10s %10s %10s %14s\n", "model", "executions", "N!", "blocked", "runs",
+              "replays",
               "median s", "min s", "max s", "executions/s");
   for (int n = 1; n <= 8; ++n) {
     const std::string name = "mutex_counter_" + std::to_string(n);
@@ -92,9 +109,10 @@ int main(int argc, char** argv) {
     const double t = median(times);
     const bool optimal = r.ok() && r.executions == factorial(n);
     if (!optimal) status = 1;
-    std::printf("  %-16s %10llu %10llu %10llu %8llu %10.4f %10.4f %10.4f %14.0f%s\n", name.c_str(),
+    std::printf("  %-16s %10llu %10llu %10llu %8llu %8llu %10.4f %10.4f %10.4f %14.0f%s\n", name.c_str(),
                 static_cast<unsigned long long>(r.executions), static_cast<unsigned long long>(factorial(n)),
-                static_cast<unsigned long long>(r.blocked), static_cast<unsigned long long>(r.runs), t,
+                static_cast<unsigned long long>(r.blocked), static_cast<unsigned long long>(r.runs),
+                static_cast<unsigned long long>(r.replays), t,
                 *std::min_element(times.begin(), times.end()), *std::max_element(times.begin(), times.end()),
                 t > 0 ? static_cast<double>(r.executions) / t : 0.0, optimal ? "" : "  <- not N! (or not ok)");
   }

@@ -19,19 +19,25 @@ View hb_before(const Graph& g, EventRef e) {
   return spawn == kNoEvent ? View() : g.at(spawn).hb;
 }
 
+// The co position of the latest write that `before` (an hb prefix) has
+// written or read at the location. In a coherent graph the accesses of one
+// thread to one location see co in program order (CoWW, CoRR, CoWR, CoRW), so
+// each thread's last such access in the prefix is the only one to look at.
 std::size_t coherence_bound(const Graph& g, std::uint32_t location, const View& before, EventRef self) {
-  const auto& co = g.location(location).co;
   std::size_t bound = 0;
-  for (std::size_t p = 0; p < co.size(); ++p)
-    if (!(co[p] == self) && before.contains(co[p])) bound = std::max(bound, p);
   for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
     const auto& events = g.thread(t).events;
     const std::uint32_t n = std::min<std::uint32_t>(before.count(t), static_cast<std::uint32_t>(events.size()));
-    for (std::uint32_t i = 0; i < n; ++i) {
+    for (std::uint32_t i = n; i-- > 0;) {
       const Event& e = events[i];
-      if (e.kind != EventKind::Read || e.location != location || e.rf == kNoEvent) continue;
-      if (EventRef{t, i} == self) continue;
+      if (!is_memory(e) || e.location != location || EventRef{t, i} == self) continue;
+      if (e.kind != EventKind::Read) {
+        bound = std::max(bound, g.co_position({t, i}));
+        break;
+      }
+      if (e.rf == kNoEvent) continue;
       bound = std::max(bound, g.co_position(e.rf));
+      break;
     }
   }
   return bound;

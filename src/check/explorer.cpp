@@ -138,6 +138,17 @@ void Explorer::resume(std::uint32_t t) {
   if (!th.fiber) th.finished = true;
 }
 
+// A thread whose start a continued run deleted keeps its fiber, which stands
+// at its first operation as a new one would.
+void Explorer::begin_thread(std::uint32_t t) {
+  ThreadState& th = *threads_[t];
+  if (th.fiber) {
+    th.started = true;
+    return;
+  }
+  start_fiber(t);
+}
+
 void Explorer::start_fiber(std::uint32_t t) {
   ThreadState& th = *threads_[t];
   th.started = true;
@@ -182,10 +193,12 @@ void Explorer::reset_threads() {
   unwinding_ = true;
   // A suspended thread is resumed once more to throw from its pending
   // operation, which runs the test's destructors; the mh:: operations they
-  // call return at once meanwhile.
+  // call return at once meanwhile. A thread that ended stands at its end
+  // (so that a continued run can take the end back) and has nothing left to
+  // unwind: it returns.
   for (std::uint32_t t = 0; t < threads_.size(); ++t) {
     if (!threads_[t] || !threads_[t]->fiber) continue;
-    threads_[t]->unwind = true;
+    threads_[t]->unwind = threads_[t]->op.kind != OpKind::End;
     resume(t);
   }
   for (auto& th : threads_)
@@ -310,6 +323,7 @@ check_result Explorer::run() {
   result.executions = complete_;
   result.blocked = blocked_;
   result.runs = runs_;
+  result.replays = runs_ - continued_;
   if (replay_run_ != 0) {
     result.trace = error_;
     if (error_ && error_->kind != error::none) {
@@ -341,30 +355,41 @@ check_result Explorer::run() {
 }
 
 Explorer::RunEnd Explorer::run_once(WorkItem item) {
-  reset_threads();
-  graph_ = item.graph ? *item.graph : Graph();
-  abandon_ = false;
-  preemptions_ = item.preemptions;
-  last_thread_ = item.last_thread;
-  forced_thread_ = item.forced_thread;
-  threads_.push_back(new_thread_state());
-  threads_[0]->body = body_;
-
-  replaying_ = true;
-  for (EventRef e : graph_.replay_order()) {
-    if (!replay_event(e)) {
-      replaying_ = false;
-      if (!error_)
-        record_error(error::nondeterminism,
-                     fmt::format("thread {} did something else when replayed (event {} of the thread): the model "
-                                 "must depend only on mh:: values",
-                                 e.thread, e.index),
-                     graph_.at(e).where);
-      return RunEnd::Error;
+  const bool in_place = continue_in_place_;
+  continue_in_place_ = false;
+  if (in_place) {
+    // The previous run's fibers stand exactly where a replay of this graph
+    // would leave them, but for the waiting thread, which retries its read.
+    for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
+      if (t >= threads_.size() || !threads_[t]) continue;
+      const std::uint32_t kept = item.graph->thread_size(t);
+      if (kept < graph_.thread_size(t)) threads_[t]->finished = false;
+      if (kept == 0) threads_[t]->started = false;
     }
+    graph_ = std::move(*item.graph);
+    ++continued_;
+    if (!replay_event(item.check_event)) return replay_diverged(item.check_event);
     if (error_) return RunEnd::Error;
+  } else {
+    reset_threads();
+    graph_ = item.graph ? std::move(*item.graph) : Graph();
+    abandon_ = false;
+    preemptions_ = item.preemptions;
+    last_thread_ = item.last_thread;
+    forced_thread_ = item.forced_thread;
+    threads_.push_back(new_thread_state());
+    threads_[0]->body = body_;
+
+    replaying_ = true;
+    for (EventRef e : graph_.replay_order()) {
+      if (!replay_event(e)) {
+        replaying_ = false;
+        return replay_diverged(e);
+      }
+      if (error_) return RunEnd::Error;
+    }
+    replaying_ = false;
   }
-  replaying_ = false;
   if (item.check_event != kNoEvent && !check_event(item.check_event)) return RunEnd::Error;
   if (item.revisits_for != kNoEvent && options_.mode == search_mode::optimal) push_revisits(item.revisits_for);
 
@@ -379,12 +404,72 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
                                    options_.max_steps_per_thread, run_id(runs_));
       return RunEnd::Bound;
     }
+    const std::size_t pushed_before = stack_.size();
     perform_forward(*next);
     if (options_.mode == search_mode::optimal && !error_ && !abandon_ && waits_in_vain()) {
       ++blocked_;
+      continue_in_place_ = take_in_place_revisit(pushed_before);
       return RunEnd::Blocked;
     }
   }
+}
+
+Explorer::RunEnd Explorer::replay_diverged(EventRef e) {
+  if (!error_)
+    record_error(error::nondeterminism,
+                 fmt::format("thread {} did something else when replayed (event {} of the thread): the model "
+                             "must depend only on mh:: values",
+                             e.thread, e.index),
+                 graph_.at(e).where);
+  return RunEnd::Error;
+}
+
+// Whether the events of thread t that `next` lacks can be taken back without
+// moving its fiber: its start, when it did nothing since (the fiber stands at
+// its first operation as a new one would), and its end (the fiber stands at
+// it, see end_thread).
+bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
+  const auto& events = graph_.thread(t).events;
+  std::size_t kept = next.thread_size(t);
+  std::size_t have = events.size();
+  if (kept > have) return false;
+  if (kept < have && events[have - 1].kind == EventKind::End) --have;
+  if (kept < have && have == 1 && events[0].kind == EventKind::Start) --have;
+  return kept == have;
+}
+
+// A run cut because a thread blocked on a mutex or condition variable read
+// what is no longer the latest write. The step that made it so pushed the
+// revisit in which that read takes the new write; when that revisit deletes
+// nothing the fibers cannot take back (see fiber_fits), its graph is this
+// one with the read changed, and the fibers are where its replay
+// would put them: the waiting thread, which has not gone
+// past its wait, simply retries the read. That revisit is then taken next and
+// continued in place instead of replayed. Spin loops written by the user
+// (yield) do not qualify: their iteration may have state a retry would not
+// reproduce.
+bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
+  for (std::size_t i = stack_.size(); i-- > pushed_before;) {
+    const WorkItem& item = stack_[i];
+    const EventRef read = item.check_event;
+    if (!item.graph || item.revisits_for != kNoEvent || read == kNoEvent) continue;
+    if (read.thread >= threads_.size() || !threads_[read.thread] || threads_[read.thread]->op.kind != OpKind::Block)
+      continue;
+    if (read.index + 1 != graph_.thread_size(read.thread)) continue;
+    const Graph& next = *item.graph;
+    if (next.thread_count() != graph_.thread_count()) continue;
+    bool same_events = true;
+    for (std::uint32_t t = 0; t < graph_.thread_count() && same_events; ++t)
+      same_events = fiber_fits(next, t);
+    if (!same_events) continue;
+    if (i + 1 != stack_.size()) {
+      WorkItem taken = std::move(stack_[i]);
+      stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
+      stack_.push_back(std::move(taken));
+    }
+    return true;
+  }
+  return false;
 }
 
 // In optimal mode a waiting thread never reads again; if what it read is no
@@ -414,14 +499,14 @@ bool Explorer::replay_event(EventRef e) {
   if (th.finished) return false;
   if (!th.started) {
     if (ev.kind != EventKind::Start) return false;
-    start_fiber(e.thread);
+    begin_thread(e.thread);
     return true;
   }
   PendingOp& op = th.op;
   switch (op.kind) {
     case OpKind::End:
       if (ev.kind != EventKind::End) return false;
-      resume(e.thread);
+      th.finished = true;
       return true;
     case OpKind::Create:
       if (ev.kind != EventKind::Init) return false;
@@ -563,6 +648,11 @@ std::optional<std::uint32_t> Explorer::select_thread() {
     const PendingOp& op = threads_[t]->op;
     if ((op.kind == OpKind::Write && op.rmw) || op.kind == OpKind::Fail) return t;
   }
+  if (options_.mode == search_mode::optimal) {
+    for (std::uint32_t t = 0; t < n; ++t)
+      if (enabled(t)) return t;
+    return std::nullopt;
+  }
   std::vector<std::uint32_t> ready;
   for (std::uint32_t t = 0; t < n; ++t)
     if (enabled(t)) ready.push_back(t);
@@ -583,7 +673,7 @@ std::optional<std::uint32_t> Explorer::select_thread() {
         for (std::uint32_t other : ready) {
           if (other == chosen || preemptions_ + cost > options_.preemption_bound) continue;
           WorkItem alt;
-          alt.graph = std::make_shared<const Graph>(graph_);
+          alt.graph = graph_;
           alt.forced_thread = other;
           alt.preemptions = preemptions_ + cost;
           alt.last_thread = last_thread_;
@@ -644,7 +734,7 @@ void Explorer::perform_forward(std::uint32_t t) {
     e.kind = EventKind::Start;
     e.operation = Operation::ThreadStart;
     graph_.append(t, e);
-    start_fiber(t);
+    begin_thread(t);
     return;
   }
   PendingOp& op = th.op;
@@ -656,7 +746,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       e.operation = Operation::ThreadEnd;
       e.where = op.where;
       graph_.append(t, e);
-      resume(t);
+      th.finished = true;
       return;
     }
     case OpKind::Create: {
@@ -833,7 +923,7 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
       Graph alternative = graph_;
       set_choice(alternative, choices[i]);
       WorkItem item;
-      item.graph = std::make_shared<const Graph>(std::move(alternative));
+      item.graph = std::move(alternative);
       item.check_event = ref;
       item.preemptions = preemptions_;
       item.last_thread = last_thread_;
@@ -856,14 +946,16 @@ bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t
   return false;
 }
 
+// The write part is added for the revisits and taken back: the graph with
+// both RMWs is inconsistent and never run.
 void Explorer::push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op) {
-  Graph conflict = graph_;
-  const Event& r = conflict.at(read);
+  const Event& r = graph_.at(read);
   Event e = access_event(EventKind::Write, op);
   e.mode = r.mode;
   e.value = op.apply(r.value, op.operand, op.rmw_op);
   e.rmw = true;
-  push_revisits(conflict, conflict.append_rmw_write(t, e));
+  push_revisits(graph_, graph_.append_rmw_write(t, e));
+  graph_.remove_last_write(t);
 }
 
 void Explorer::add_write(std::uint32_t t, PendingOp& op) {
@@ -912,7 +1004,7 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
       Graph alternative = graph_;
       alternative.insert_co(op.location, valid[i], ref);
       WorkItem item;
-      item.graph = std::make_shared<const Graph>(std::move(alternative));
+      item.graph = std::move(alternative);
       item.check_event = ref;
       item.revisits_for = ref;
       item.preemptions = preemptions_;
@@ -936,16 +1028,16 @@ bool Explorer::check_event(EventRef ref) {
     return false;
   }
   // A data race: conflicting accesses, one not atomic, unordered by hb.
-  // The event is maximal, so only "the other one happens before it" orders them.
+  // The event is maximal, so only "the other one happens before it" orders
+  // them, and the events of a thread that do are a prefix of it.
   for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
     if (t == ref.thread) continue;
     const auto& events = graph_.thread(t).events;
-    for (std::uint32_t i = 0; i < events.size(); ++i) {
+    for (std::uint32_t i = e.hb.count(t); i < events.size(); ++i) {
       const Event& x = events[i];
       if (!is_memory(x) || x.location != e.location) continue;
       if (!is_write_like(x) && !is_write_like(e)) continue;
       if (x.mode != Mode::NonAtomic && e.mode != Mode::NonAtomic) continue;
-      if (e.hb.contains({t, i})) continue;
       record_error(error::data_race,
                    fmt::format("data race on {}: thread {} {} and thread {} {}, unordered by happens-before",
                                graph_.location_name(e.location), t, to_string(x.operation), ref.thread,
@@ -1018,8 +1110,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
         }
       }
       if (!ok) continue;
-      Graph base = g;
-      base.restrict_to(keep);
+      Graph base = g.restricted(keep);
       const bool spurious_too = r.compare && r.weak && w.value == r.expected;
       for (int spurious = 0; spurious < 2; ++spurious) {
         if (spurious == 1 && !spurious_too) continue;
@@ -1035,7 +1126,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
         if (w.rmw && !atomicity_ok(revisited, w.location)) continue;
         if (!consistency_.global_ok(revisited, read)) continue;
         WorkItem item;
-        item.graph = std::make_shared<const Graph>(std::move(revisited));
+        item.graph = std::move(revisited);
         item.check_event = read;
         push(std::move(item));
       }

@@ -97,7 +97,7 @@ class Explorer {
  private:
   struct ThreadState;
   struct WorkItem {
-    std::shared_ptr<const Graph> graph;
+    std::optional<Graph> graph;  // none: the empty graph
     EventRef check_event = kNoEvent;     // run the per-event checks on it after replay
     EventRef revisits_for = kNoEvent;    // compute its backward revisits after replay
     std::uint32_t forced_thread = 0xFFFFFFFFU;  // bounded mode: who runs next
@@ -107,8 +107,12 @@ class Explorer {
   enum class RunEnd : std::uint8_t { Complete, Blocked, Error, Abandoned, Bound };
 
   RunEnd run_once(WorkItem item);
+  RunEnd replay_diverged(EventRef e);
+  bool take_in_place_revisit(std::size_t pushed_before);
   void reset_threads();
   void start_fiber(std::uint32_t t);
+  void begin_thread(std::uint32_t t);
+  bool fiber_fits(const Graph& next, std::uint32_t t) const;
   void resume(std::uint32_t t);
   bool replay_event(EventRef e);
   void perform_forward(std::uint32_t t);
@@ -156,6 +160,7 @@ class Explorer {
   std::uint32_t current_ = 0;
   bool unwinding_ = false;
   bool replaying_ = false;
+  bool continue_in_place_ = false;  // the next item continues the current fibers (take_in_place_revisit)
   bool abandon_ = false;        // the graph became inconsistent (RMW atomicity): stop after revisits
   bool bound_hit_ = false;
   std::optional<Trace> error_;
@@ -163,6 +168,7 @@ class Explorer {
   std::uint64_t runs_ = 0;
   std::uint64_t replay_run_ = 0;  // --replay: the run to report
   std::uint64_t complete_ = 0, blocked_ = 0;
+  std::uint64_t continued_ = 0;  // runs continued in place, without a replay
   std::mt19937_64 rng_;
   std::chrono::steady_clock::time_point started_;
   // bounded mode bookkeeping of the current run

@@ -214,6 +214,30 @@ void Graph::restrict_to(const View& keep) {
   while (!locations_.empty() && !locations_.back().alive) locations_.pop_back();
 }
 
+Graph Graph::restricted(const View& keep) const {
+  Graph g;
+  g.threads_.resize(threads_.size());
+  for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+    const auto& from = threads_[t].events;
+    const std::size_t n = std::min<std::size_t>(from.size(), keep.count(t));
+    g.threads_[t].events.assign(from.begin(), from.begin() + static_cast<std::ptrdiff_t>(n));
+    g.threads_[t].spawned_by = threads_[t].spawned_by;
+  }
+  g.locations_ = locations_;
+  g.next_stamp_ = next_stamp_;
+  g.restrict_to(keep);
+  return g;
+}
+
+void Graph::remove_last_write(std::uint32_t thread) {
+  auto& events = threads_[thread].events;
+  const EventRef ref{thread, static_cast<std::uint32_t>(events.size() - 1)};
+  auto& co = locations_[events.back().location].co;
+  co.erase(std::find(co.begin(), co.end(), ref));
+  events.pop_back();
+  --next_stamp_;
+}
+
 std::vector<EventRef> Graph::stamp_order() const {
   std::vector<EventRef> order;
   order.reserve(event_count());

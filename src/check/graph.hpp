@@ -103,6 +103,10 @@ class Graph {
 
   // Keeps only the events in `keep` (a porf-closed set given as a view).
   void restrict_to(const View& keep);
+  // A copy with only the events in `keep`: restrict_to without copying the rest.
+  Graph restricted(const View& keep) const;
+  // Takes back the thread's last event, a write just appended and put in co.
+  void remove_last_write(std::uint32_t thread);
 
   // Events in stamp order.
   std::vector<EventRef> stamp_order() const;

@@ -72,6 +72,7 @@ struct check_result {
   std::uint64_t executions = 0;   // complete, consistent executions explored
   std::uint64_t blocked = 0;      // executions cut short: a wait that a later write ends
   std::uint64_t runs = 0;         // times the code ran: executions, blocked ones and dead ends
+  std::uint64_t replays = 0;      // runs replayed from the start; the others continued a blocked run in place
   double seconds = 0;
   std::string model;  // rc11 or sc
   std::string mode;   // optimal, random, bounded, replay
