@@ -167,7 +167,7 @@ bool Consistency::global_ok(const Graph& g, EventRef changed) const {
     }
   if (sc_events < 2) return true;
   if (!any_sc_fence && g.at(changed).mode != Mode::SeqCst) return true;
-  return any_sc_fence ? psc_ok(g) : psc_accesses_ok(g);
+  return any_sc_fence ? psc_ok(g) : psc_accesses_ok(g, changed);
 }
 
 // psc when the SC events are all accesses: psc = [Esc]; scb; [Esc], decided
@@ -176,13 +176,23 @@ bool Consistency::global_ok(const Graph& g, EventRef changed) const {
 // whose location differs and the last one before b: sb is in hb, which is
 // transitive. Thread creation and join edges of sb pass through such events
 // (spawn, start, end and join have no location).
-bool Consistency::psc_accesses_ok(const Graph& g) const {
+// The graph was consistent before `changed` was added or given a new write to
+// read (a revisit keeps a porf-closed part of a consistent graph, whose psc
+// edges are among the old ones), and only edges at `changed` differ: a cycle
+// has to pass through it, so a search from it decides.
+bool Consistency::psc_accesses_ok(const Graph& g, EventRef changed) const {
   struct ScAccess {
     EventRef ref;
+    const Event* event;
+    std::size_t position;   // co position of the write, or of the write a read reads
     EventRef after_other;   // first po-later event not on its location, or kNoEvent
-    EventRef before_other;  // last po-earlier event not on its location, or kNoEvent
+    const View* before_other_hb;  // hb of the last po-earlier event not on its location, or null
+    EventRef before_other;
   };
-  std::vector<ScAccess> sc;
+  constexpr std::size_t kNone = ~std::size_t{0};
+  thread_local std::vector<ScAccess> sc;
+  sc.clear();
+  std::size_t start = kNone;
   const auto other_location = [&](const Event& x, std::uint32_t location) {
     return !is_memory(x) || x.location != location;
   };
@@ -191,7 +201,9 @@ bool Consistency::psc_accesses_ok(const Graph& g) const {
     for (std::uint32_t i = 0; i < events.size(); ++i) {
       const Event& e = events[i];
       if (e.mode != Mode::SeqCst || !is_memory(e)) continue;
-      ScAccess a{{t, i}, kNoEvent, kNoEvent};
+      ScAccess a{{t, i}, &e, kNone, kNoEvent, nullptr, kNoEvent};
+      if (e.kind != EventKind::Read) a.position = g.co_position({t, i});
+      else if (e.rf != kNoEvent) a.position = g.co_position(e.rf);
       for (std::uint32_t j = i + 1; j < events.size(); ++j)
         if (other_location(events[j], e.location)) {
           a.after_other = {t, j};
@@ -200,38 +212,44 @@ bool Consistency::psc_accesses_ok(const Graph& g) const {
       for (std::uint32_t j = i; j-- > 0;)
         if (other_location(events[j], e.location)) {
           a.before_other = {t, j};
+          a.before_other_hb = &events[j].hb;
           break;
         }
+      if (a.ref == changed) start = sc.size();
       sc.push_back(a);
     }
   }
-  const int m = static_cast<int>(sc.size());
-  BitMatrix psc(m);
-  for (int i = 0; i < m; ++i) {
-    const EventRef a = sc[i].ref;
-    const Event& ea = g.at(a);
-    for (int j = 0; j < m; ++j) {
-      if (i == j) continue;
-      const EventRef b = sc[j].ref;
-      const Event& eb = g.at(b);
-      bool edge = false;
-      if (a.thread == b.thread && a.index < b.index) edge = true;  // sb
-      const bool same_location = ea.location == eb.location;
-      if (!edge && same_location) {
-        if (eb.hb.contains(a)) edge = true;  // hb|loc
-        const bool a_writes = ea.kind != EventKind::Read, b_writes = eb.kind != EventKind::Read;
-        if (!edge && a_writes && b_writes && g.co_position(a) < g.co_position(b)) edge = true;  // co
-        if (!edge && !a_writes && b_writes && ea.rf != kNoEvent && g.co_position(ea.rf) < g.co_position(b))
-          edge = true;  // fr
+  if (start == kNone) return true;
+  const auto edge = [&](const ScAccess& a, const ScAccess& b) {
+    if (a.ref.thread == b.ref.thread && a.ref.index < b.ref.index) return true;  // sb
+    const Event& ea = *a.event;
+    const Event& eb = *b.event;
+    if (ea.location == eb.location) {
+      if (eb.hb.contains(a.ref)) return true;  // hb|loc
+      const bool b_writes = eb.kind != EventKind::Read;
+      if (b_writes && a.position != kNone && a.position < b.position) return true;  // co (a writes) or fr (a reads)
+    }
+    if (a.after_other == kNoEvent || b.before_other == kNoEvent) return false;
+    return a.after_other == b.before_other || b.before_other_hb->contains(a.after_other);
+  };
+  // Depth-first search for a path from `changed` back to itself.
+  thread_local std::vector<bool> seen;
+  thread_local std::vector<std::size_t> todo;
+  seen.assign(sc.size(), false);
+  todo.assign(1, start);
+  while (!todo.empty()) {
+    const std::size_t i = todo.back();
+    todo.pop_back();
+    for (std::size_t j = 0; j < sc.size(); ++j) {
+      if (j == i || !edge(sc[i], sc[j])) continue;
+      if (j == start) return false;
+      if (!seen[j]) {
+        seen[j] = true;
+        todo.push_back(j);
       }
-      if (!edge && sc[i].after_other != kNoEvent && sc[j].before_other != kNoEvent) {
-        const EventRef x = sc[i].after_other, y = sc[j].before_other;
-        edge = x == y || g.at(y).hb.contains(x);
-      }
-      if (edge) psc.add(i, j);
     }
   }
-  return psc.acyclic();
+  return true;
 }
 
 bool Consistency::sc_model_ok(const Graph& g) const {

@@ -32,7 +32,7 @@ class Consistency {
  private:
   bool sc_model_ok(const Graph& g) const;
   bool psc_ok(const Graph& g) const;
-  bool psc_accesses_ok(const Graph& g) const;
+  bool psc_accesses_ok(const Graph& g, EventRef changed) const;
 
   memory_model model_;
 };

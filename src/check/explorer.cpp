@@ -156,32 +156,34 @@ void Explorer::start_fiber(std::uint32_t t) {
     ThreadState& self = *threads_[t];
     finish_switch(nullptr, &self.scheduler_bottom, &self.scheduler_size);
     self.scheduler = std::move(back);
+    // One handler per outcome, so that an abandoned thread's unwinding is a
+    // single throw (no rethrow past the handlers for the test's exceptions).
+    bool unwound = false;
+    std::optional<std::string> escaped;
     try {
-      try {
-        self.body();
-      } catch (const UnwindThread&) {
-        throw;
-      } catch (const std::exception& e) {
-        PendingOp& op = self.op;
-        op.reset();
-        op.kind = OpKind::Fail;
-        op.fail_kind = error::exception;
-        op.fail_message = std::string("exception escaped the thread: ") + e.what();
-        submit();
-      } catch (...) {
-        PendingOp& op = self.op;
-        op.reset();
-        op.kind = OpKind::Fail;
-        op.fail_kind = error::exception;
-        op.fail_message = "a non-standard exception escaped the thread";
-        submit();
-      }
-      PendingOp& op = self.op;
-      op.reset();
-      op.kind = OpKind::End;
-      submit();
+      self.body();
     } catch (const UnwindThread&) {
-      // The execution was abandoned: the thread's destructors have run.
+      unwound = true;  // the execution was abandoned: the thread's destructors have run
+    } catch (const std::exception& e) {
+      escaped = std::string("exception escaped the thread: ") + e.what();
+    } catch (...) {
+      escaped = "a non-standard exception escaped the thread";
+    }
+    if (!unwound) {
+      try {
+        PendingOp& op = self.op;
+        if (escaped) {
+          op.reset();
+          op.kind = OpKind::Fail;
+          op.fail_kind = error::exception;
+          op.fail_message = std::move(*escaped);
+          submit();
+        }
+        op.reset();
+        op.kind = OpKind::End;
+        submit();
+      } catch (const UnwindThread&) {
+      }
     }
     start_switch(nullptr, self.scheduler_bottom, self.scheduler_size);
     return std::move(self.scheduler);
