@@ -53,6 +53,7 @@ struct Rate {
   double runs_per_second = 0;
   std::uint64_t executions = 0;  // of one check
   std::uint64_t runs = 0;
+  std::uint64_t replays = 0;
   const char* verdict = "";
 };
 
@@ -69,7 +70,7 @@ Rate rate_once(const std::string& name, double min_seconds) {
     spent = seconds_since(start);
   } while (spent < min_seconds);
   return {static_cast<double>(executions) / spent, static_cast<double>(runs) / spent, last.executions, last.runs,
-          verdict_text(last)};
+          last.replays, verdict_text(last)};
 }
 
 }  // namespace
@@ -86,9 +87,10 @@ int main(int argc, char** argv) {
       last = rate_once(argv[3], min_seconds);
       per_second.push_back(last.executions_per_second);
     }
-    std::printf("%s: %s, %llu executions, %llu runs per check, %.0f executions/s (median of %d)\n", argv[3],
-                last.verdict, static_cast<unsigned long long>(last.executions),
-                static_cast<unsigned long long>(last.runs), median(per_second), runs);
+    std::printf("%s: %s, %llu executions, %llu runs (%llu replays) per check, %.0f executions/s (median of %d)\n",
+                argv[3], last.verdict, static_cast<unsigned long long>(last.executions),
+                static_cast<unsigned long long>(last.runs), static_cast<unsigned long long>(last.replays),
+                median(per_second), runs);
     return 0;
   }
 

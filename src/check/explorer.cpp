@@ -359,23 +359,23 @@ check_result Explorer::run() {
 Explorer::RunEnd Explorer::run_once(WorkItem item) {
   const bool in_place = continue_in_place_;
   continue_in_place_ = false;
+  bool continued = false;
   if (in_place) {
-    // The previous run's fibers stand exactly where a replay of this graph
-    // would leave them, but for the waiting thread, which retries its read.
     for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
-      if (t >= threads_.size() || !threads_[t]) continue;
+      if (t >= threads_.size() || !threads_[t] || t == item.check_event.thread) continue;
       const std::uint32_t kept = item.graph->thread_size(t);
       if (kept < graph_.thread_size(t)) threads_[t]->finished = false;
       if (kept == 0) threads_[t]->started = false;
     }
     graph_ = std::move(*item.graph);
-    ++continued_;
-    if (!replay_event(item.check_event)) return replay_diverged(item.check_event);
-    if (error_) return RunEnd::Error;
-  } else {
+    continued = retry_in_place(item.check_event);
+    if (continued) ++continued_;
+  }
+  if (!continued) {
     reset_threads();
-    graph_ = item.graph ? std::move(*item.graph) : Graph();
+    if (!in_place) graph_ = item.graph ? std::move(*item.graph) : Graph();
     abandon_ = false;
+    error_.reset();
     preemptions_ = item.preemptions;
     last_thread_ = item.last_thread;
     forced_thread_ = item.forced_thread;
@@ -420,7 +420,7 @@ Explorer::RunEnd Explorer::replay_diverged(EventRef e) {
   if (!error_)
     record_error(error::nondeterminism,
                  fmt::format("thread {} did something else when replayed (event {} of the thread): the model "
-                             "must depend only on mh:: values",
+                             "must depend only on mh:: values, and a spin loop's iterations only on what they read",
                              e.thread, e.index),
                  graph_.at(e).where);
   return RunEnd::Error;
@@ -440,30 +440,30 @@ bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
   return kept == have;
 }
 
-// A run cut because a thread blocked on a mutex or condition variable read
-// what is no longer the latest write. The step that made it so pushed the
-// revisit in which that read takes the new write; when that revisit deletes
-// nothing the fibers cannot take back (see fiber_fits), its graph is this
-// one with the read changed, and the fibers are where its replay
-// would put them: the waiting thread, which has not gone
-// past its wait, simply retries the read. That revisit is then taken next and
-// continued in place instead of replayed. Spin loops written by the user
-// (yield) do not qualify: their iteration may have state a retry would not
-// reproduce.
+// A run cut because a waiting thread read what is no longer the latest
+// write: the step that made it so pushed the revisit in which that read takes
+// the new write. When that revisit deletes nothing but the waiting thread's
+// current attempt and what the other fibers can take back (fiber_fits), the
+// fibers stand where a replay of its graph would put them, except the
+// waiting thread, which has not gone past its wait: it retries, and the run
+// goes on from there instead of replaying the whole execution. The thread
+// waits either on a mutex or condition variable (the retry is the runtime's
+// own loop) or in a spin loop whose last iteration repeated the one before
+// (an iteration depends only on what it reads, so the retry does again what
+// the last one did).
 bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
   for (std::size_t i = stack_.size(); i-- > pushed_before;) {
     const WorkItem& item = stack_[i];
     const EventRef read = item.check_event;
     if (!item.graph || item.revisits_for != kNoEvent || read == kNoEvent) continue;
-    if (read.thread >= threads_.size() || !threads_[read.thread] || threads_[read.thread]->op.kind != OpKind::Block)
-      continue;
-    if (read.index + 1 != graph_.thread_size(read.thread)) continue;
+    if (read.thread >= threads_.size() || !threads_[read.thread]) continue;
+    if (retry_start(read) == kNoRetry) continue;
     const Graph& next = *item.graph;
-    if (next.thread_count() != graph_.thread_count()) continue;
-    bool same_events = true;
-    for (std::uint32_t t = 0; t < graph_.thread_count() && same_events; ++t)
-      same_events = fiber_fits(next, t);
-    if (!same_events) continue;
+    if (next.thread_count() != graph_.thread_count() || next.thread_size(read.thread) != read.index + 1) continue;
+    bool fits = true;
+    for (std::uint32_t t = 0; t < graph_.thread_count() && fits; ++t)
+      fits = t == read.thread || fiber_fits(next, t);
+    if (!fits) continue;
     if (i + 1 != stack_.size()) {
       WorkItem taken = std::move(stack_[i]);
       stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
@@ -472,6 +472,32 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
     return true;
   }
   return false;
+}
+
+// The first event of the waiting attempt that contains `read`, or kNoRetry
+// when the read's thread is not waiting there.
+std::uint32_t Explorer::retry_start(EventRef read) const {
+  const ThreadState& th = *threads_[read.thread];
+  if (!th.started || th.finished) return kNoRetry;
+  if (th.op.kind == OpKind::Block) return read.index + 1 == graph_.thread_size(read.thread) ? read.index : kNoRetry;
+  if (th.op.kind == OpKind::Yield && reads_since_yield(read.thread) && read.index >= th.yield_mark) return th.yield_mark;
+  return kNoRetry;
+}
+
+// graph_ is the revisit taken by take_in_place_revisit: the waiting thread
+// runs its attempt again, up to the revisited read, which now returns the
+// new value. False when the thread did something else (a spin loop that is
+// not a pure retry): the caller then replays the execution from the start.
+bool Explorer::retry_in_place(EventRef read) {
+  ThreadState& th = *threads_[read.thread];
+  const std::uint32_t first = th.op.kind == OpKind::Yield ? th.yield_mark : read.index;
+  // Past the wait without passing it: the attempt is run again, not a new iteration.
+  resume(read.thread);
+  for (std::uint32_t i = first; i <= read.index; ++i) {
+    if (th.finished || th.op.kind == OpKind::Yield || th.op.kind == OpKind::Block) return false;
+    if (!replay_event({read.thread, i}) || error_) return false;
+  }
+  return true;
 }
 
 // In optimal mode a waiting thread never reads again; if what it read is no
@@ -922,6 +948,9 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     chosen = pick(choices);
   } else {
     for (std::size_t i = 1; i < choices.size(); ++i) {
+      if (options_.mode == search_mode::optimal && !choices[i].spurious &&
+          spin_waits_in_vain(t, ref, choices[i].write))
+        continue;
       Graph alternative = graph_;
       set_choice(alternative, choices[i]);
       WorkItem item;
@@ -936,6 +965,33 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   op.result = graph_.at(ref).value;
   op.success = op.compare ? graph_.at(ref).rmw : true;
   check_event(ref);
+}
+
+// Whether reading `write` at `read` completes a spin-loop iteration that
+// repeats the one before it while some read of it is not the latest: the
+// thread would wait, and the execution could only end blocked (an iteration
+// does what the one before did when it reads the same values). The read's
+// other choices are explored; this one is not worth a run.
+bool Explorer::spin_waits_in_vain(std::uint32_t t, EventRef read, EventRef write) const {
+  const ThreadState& th = *threads_[t];
+  if (!th.last_iteration_read_only || th.last_reads.empty()) return false;
+  const auto& events = graph_.thread(t).events;
+  if (read.index < th.yield_mark) return false;
+  bool stale = false;
+  std::size_t k = 0;
+  for (std::uint32_t i = th.yield_mark; i < read.index; ++i) {
+    const Event& e = events[i];
+    if (e.kind == EventKind::Fence) continue;
+    if (e.kind != EventKind::Read || e.spurious || k >= th.last_reads.size()) return false;
+    if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return false;
+    stale = stale || !reads_latest(graph_, e);
+    ++k;
+  }
+  const Event& r = events[read.index];
+  if (k + 1 != th.last_reads.size() ||
+      th.last_reads[k] != std::pair<std::uint32_t, Value>{r.location, graph_.at(write).value})
+    return false;
+  return stale || !(graph_.location(r.location).co.back() == write);
 }
 
 bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const {

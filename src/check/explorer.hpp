@@ -109,6 +109,9 @@ class Explorer {
   RunEnd run_once(WorkItem item);
   RunEnd replay_diverged(EventRef e);
   bool take_in_place_revisit(std::size_t pushed_before);
+  static constexpr std::uint32_t kNoRetry = 0xFFFFFFFFU;
+  std::uint32_t retry_start(EventRef read) const;
+  bool retry_in_place(EventRef read);
   void reset_threads();
   void start_fiber(std::uint32_t t);
   void begin_thread(std::uint32_t t);
@@ -136,6 +139,7 @@ class Explorer {
   bool check_event(EventRef e);  // races, uninitialised reads; false: an error was recorded
   void push_revisits(EventRef write);
   void push_revisits(const Graph& g, EventRef write);
+  bool spin_waits_in_vain(std::uint32_t t, EventRef read, EventRef write) const;
   bool previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const;
   void push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op);
   bool maximal(const Graph& g, EventRef e, const View& keep, EventRef writer) const;
