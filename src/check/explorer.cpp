@@ -66,7 +66,6 @@ Explorer::Explorer(std::function<void()> body, check_options options)
 
 Explorer::~Explorer() { reset_threads(); }
 
-PendingOp& Explorer::current_op() { return threads_[current_]->op; }
 std::vector<std::uint32_t>& Explorer::held_mutexes() { return threads_[current_]->held; }
 
 namespace {
@@ -131,6 +130,7 @@ void Explorer::submit() {
 void Explorer::resume(std::uint32_t t) {
   current_ = t;
   ThreadState& th = *threads_[t];
+  current_op_ = &th.op;
   void* fake_stack = nullptr;
   start_switch(&fake_stack, th.stack.bottom, th.stack.size);
   th.fiber = std::move(th.fiber).resume();
@@ -383,7 +383,8 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
     threads_[0]->body = body_;
 
     replaying_ = true;
-    for (EventRef e : graph_.replay_order()) {
+    graph_.replay_order(replay_buffer_);
+    for (EventRef e : replay_buffer_) {
       if (!replay_event(e)) {
         replaying_ = false;
         return replay_diverged(e);
@@ -788,8 +789,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       e.uninitialized = !op.initialized;
       e.where = op.where;
       const EventRef ref = graph_.append(t, e);
-      graph_.location(location).init = ref;
-      graph_.location(location).co.push_back(ref);
+      graph_.set_init(location, ref);
       op.result = location;
       break;
     }
@@ -1047,8 +1047,7 @@ void Explorer::add_write(std::uint32_t t, PendingOp& op) {
   for (std::size_t i = positions.size(); i-- > 0;) {
     graph_.insert_co(op.location, positions[i], ref);
     if (consistency_.global_ok(graph_, ref)) valid.push_back(positions[i]);
-    auto& co = graph_.location(op.location).co;
-    co.erase(co.begin() + static_cast<std::ptrdiff_t>(positions[i]));
+    graph_.erase_co(op.location, positions[i]);
   }
   if (valid.empty()) {
     abandon_ = true;

@@ -88,7 +88,7 @@ class Explorer {
   check_result run();
 
   // Called from test threads (runtime.cpp).
-  PendingOp& current_op();
+  PendingOp& current_op() { return *current_op_; }
   void submit();  // suspends the calling fiber until its op is decided
   std::uint32_t current_thread() const { return current_; }
   bool unwinding() const { return unwinding_; }
@@ -161,7 +161,9 @@ class Explorer {
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::unique_ptr<ThreadState> new_thread_state();
   std::vector<WorkItem> stack_;
+  std::vector<EventRef> replay_buffer_;
   std::uint32_t current_ = 0;
+  PendingOp* current_op_ = nullptr;  // the running thread's
   bool unwinding_ = false;
   bool replaying_ = false;
   bool continue_in_place_ = false;  // the next item continues the current fibers (take_in_place_revisit)

@@ -107,14 +107,28 @@ EventRef Graph::append_rmw_write(std::uint32_t thread, Event e) {
   return ref;
 }
 
+void Graph::number_co(std::uint32_t location, std::size_t from) {
+  const auto& co = locations_[location].co;
+  for (std::size_t p = from; p < co.size(); ++p) at(co[p]).co_index = static_cast<std::uint32_t>(p);
+}
+
+void Graph::set_init(std::uint32_t location, EventRef init) {
+  locations_[location].init = init;
+  locations_[location].co.assign(1, init);
+  number_co(location, 0);
+}
+
 void Graph::insert_co(std::uint32_t location, std::size_t position, EventRef write) {
   auto& co = locations_[location].co;
   co.insert(co.begin() + static_cast<std::ptrdiff_t>(position), write);
+  number_co(location, position);
 }
 
-std::size_t Graph::co_position(EventRef write) const {
-  const auto& co = locations_[at(write).location].co;
-  return static_cast<std::size_t>(std::find(co.begin(), co.end(), write) - co.begin());
+void Graph::erase_co(std::uint32_t location, std::size_t position) {
+  auto& co = locations_[location].co;
+  at(co[position]).co_index = 0xFFFFFFFFU;
+  co.erase(co.begin() + static_cast<std::ptrdiff_t>(position));
+  number_co(location, position);
 }
 
 void Graph::set_rf(EventRef read, EventRef write) {
@@ -209,6 +223,7 @@ void Graph::restrict_to(const View& keep) {
     }
     std::erase_if(l.co, [&](EventRef w) { return !keep.contains(w); });
   }
+  for (std::uint32_t l = 0; l < locations_.size(); ++l) number_co(l, 0);
   // Locations created last by deleted events can be dropped outright, so the
   // next creation gets the same index in every replay of this graph.
   while (!locations_.empty() && !locations_.back().alive) locations_.pop_back();
@@ -231,29 +246,44 @@ Graph Graph::restricted(const View& keep) const {
 
 void Graph::remove_last_write(std::uint32_t thread) {
   auto& events = threads_[thread].events;
-  const EventRef ref{thread, static_cast<std::uint32_t>(events.size() - 1)};
-  auto& co = locations_[events.back().location].co;
-  co.erase(std::find(co.begin(), co.end(), ref));
+  erase_co(events.back().location, co_position({thread, static_cast<std::uint32_t>(events.size() - 1)}));
   events.pop_back();
   --next_stamp_;
 }
 
-std::vector<EventRef> Graph::stamp_order() const {
-  std::vector<EventRef> order;
-  order.reserve(event_count());
-  for (std::uint32_t t = 0; t < threads_.size(); ++t)
-    for (std::uint32_t i = 0; i < threads_[t].events.size(); ++i) order.push_back({t, i});
-  std::sort(order.begin(), order.end(), [&](EventRef a, EventRef b) { return at(a).stamp < at(b).stamp; });
-  return order;
+// Each thread's events are in stamp order already (po is the order of
+// addition within a thread): a merge of the threads.
+void Graph::stamp_order(std::vector<EventRef>& order) const {
+  order.clear();
+  thread_local std::vector<std::uint32_t> head;
+  head.assign(threads_.size(), 0);
+  for (;;) {
+    std::uint32_t best = 0xFFFFFFFFU, best_stamp = 0xFFFFFFFFU;
+    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
+      if (head[t] == threads_[t].events.size()) continue;
+      const std::uint32_t stamp = threads_[t].events[head[t]].stamp;
+      if (stamp < best_stamp) best = t, best_stamp = stamp;
+    }
+    if (best == 0xFFFFFFFFU) return;
+    order.push_back({best, head[best]++});
+  }
 }
 
 std::vector<EventRef> Graph::replay_order() const {
+  std::vector<EventRef> order;
+  replay_order(order);
+  return order;
+}
+
+void Graph::replay_order(std::vector<EventRef>& order) const {
   // Stamp order already respects porf except for reads revisited by a later
   // write: those wait until their write (and everything porf-before them) is out.
-  const std::vector<EventRef> by_stamp = stamp_order();
-  std::vector<EventRef> order;
-  order.reserve(by_stamp.size());
-  std::vector<std::uint32_t> next(threads_.size(), 0);
+  thread_local std::vector<EventRef> by_stamp, waiting;
+  thread_local std::vector<std::uint32_t> next;
+  stamp_order(by_stamp);
+  order.clear();
+  waiting.clear();
+  next.assign(threads_.size(), 0);
   const auto done = [&](EventRef e) { return e.index < next[e.thread]; };
   const auto ready = [&](EventRef e) {
     if (e.index != next[e.thread]) return false;
@@ -264,7 +294,6 @@ std::vector<EventRef> Graph::replay_order() const {
     if (ev.kind == EventKind::Join && next[ev.thread_arg] < threads_[ev.thread_arg].events.size()) return false;
     return true;
   };
-  std::vector<EventRef> waiting;
   for (EventRef e : by_stamp) {
     if (!ready(e)) {
       waiting.push_back(e);
@@ -284,7 +313,6 @@ std::vector<EventRef> Graph::replay_order() const {
       }
     }
   }
-  return order;
 }
 
 }  // namespace mh::check

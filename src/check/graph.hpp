@@ -51,6 +51,7 @@ struct Event {
   EventRef rf = kNoEvent;    // read: the write it reads
   std::uint32_t thread_arg = 0;  // spawn/join: the other thread
   std::uint32_t stamp = 0;   // order of addition
+  std::uint32_t co_index = 0xFFFFFFFFU;  // write: its position in co, kept by Graph (none: not in co)
   std::source_location where;
   View porf;  // events porf-before, and itself
   View hb;    // events happens-before, and itself
@@ -85,7 +86,6 @@ class Graph {
 
   std::size_t location_count() const { return locations_.size(); }
   const Location& location(std::uint32_t l) const { return locations_[l]; }
-  Location& location(std::uint32_t l) { return locations_[l]; }
 
   std::uint32_t add_thread(EventRef spawned_by);
   // Appends e to its thread, stamps it and computes its views. For a write
@@ -97,8 +97,15 @@ class Graph {
   std::uint32_t add_location(const LocationInfo& info, std::source_location created_at);
   // The user's name for a location, or file:line of its creation.
   std::string location_name(std::uint32_t l) const;
+  // A new location's initialising write, first in its co.
+  void set_init(std::uint32_t location, EventRef init);
   void insert_co(std::uint32_t location, std::size_t position, EventRef write);
-  std::size_t co_position(EventRef write) const;
+  void erase_co(std::uint32_t location, std::size_t position);
+  // Where the write is in co (co.size() when it is not in co yet).
+  std::size_t co_position(EventRef write) const {
+    const std::uint32_t index = at(write).co_index;
+    return index == 0xFFFFFFFFU ? locations_[at(write).location].co.size() : index;
+  }
   void set_rf(EventRef read, EventRef write);  // and recompute the read's views
 
   // Keeps only the events in `keep` (a porf-closed set given as a view).
@@ -109,11 +116,12 @@ class Graph {
   void remove_last_write(std::uint32_t thread);
 
   // Events in stamp order.
-  std::vector<EventRef> stamp_order() const;
+  void stamp_order(std::vector<EventRef>& order) const;
   // Events in an order that respects program order, reads-from, spawn and
   // join (a revisited read comes after the later write it now reads), the
   // order of addition where those allow: how an execution is replayed.
   std::vector<EventRef> replay_order() const;
+  void replay_order(std::vector<EventRef>& order) const;  // into a buffer the caller keeps
   // Is a before b in happens-before?
   bool hb_before(EventRef a, EventRef b) const { return at(b).hb.contains(a) && !(a == b); }
 
@@ -121,6 +129,8 @@ class Graph {
   void compute_views(EventRef e);
 
  private:
+  void number_co(std::uint32_t location, std::size_t from);
+
   std::vector<ThreadEvents> threads_;
   std::vector<Location> locations_;
   std::uint32_t next_stamp_ = 0;
