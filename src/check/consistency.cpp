@@ -157,17 +157,9 @@ bool atomicity_ok(const Graph& g, std::uint32_t location) {
 
 bool Consistency::global_ok(const Graph& g, EventRef changed) const {
   if (model_ == memory_model::sc) return sc_model_ok(g);
-  bool any_sc_fence = false;
-  int sc_events = 0;
-  for (std::uint32_t t = 0; t < g.thread_count(); ++t)
-    for (const Event& e : g.thread(t).events) {
-      if (e.mode != Mode::SeqCst || !(is_memory(e) || e.kind == EventKind::Fence)) continue;
-      ++sc_events;
-      if (e.kind == EventKind::Fence) any_sc_fence = true;
-    }
-  if (sc_events < 2) return true;
-  if (!any_sc_fence && g.at(changed).mode != Mode::SeqCst) return true;
-  return any_sc_fence ? psc_ok(g) : psc_accesses_ok(g, changed);
+  if (g.has_sc_fence()) return psc_ok(g);
+  // Only SC accesses: a psc cycle would pass through the changed event.
+  return g.at(changed).mode != Mode::SeqCst || psc_accesses_ok(g, changed);
 }
 
 // psc when the SC events are all accesses: psc = [Esc]; scb; [Esc], decided

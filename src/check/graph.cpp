@@ -93,6 +93,7 @@ std::uint32_t Graph::add_location(const LocationInfo& info, std::source_location
 EventRef Graph::append(std::uint32_t thread, Event e) {
   auto& events = threads_[thread].events;
   e.stamp = next_stamp_++;
+  if (e.kind == EventKind::Fence && e.mode == Mode::SeqCst) ++sc_fences_;
   events.push_back(std::move(e));
   const EventRef ref{thread, static_cast<std::uint32_t>(events.size() - 1)};
   compute_views(ref);
@@ -224,6 +225,10 @@ void Graph::restrict_to(const View& keep) {
     std::erase_if(l.co, [&](EventRef w) { return !keep.contains(w); });
   }
   for (std::uint32_t l = 0; l < locations_.size(); ++l) number_co(l, 0);
+  sc_fences_ = 0;
+  for (const auto& th : threads_)
+    for (const Event& e : th.events)
+      if (e.kind == EventKind::Fence && e.mode == Mode::SeqCst) ++sc_fences_;
   // Locations created last by deleted events can be dropped outright, so the
   // next creation gets the same index in every replay of this graph.
   while (!locations_.empty() && !locations_.back().alive) locations_.pop_back();

@@ -83,6 +83,7 @@ class Graph {
   Event& at(EventRef e) { return threads_[e.thread].events[e.index]; }
   std::size_t event_count() const;
   std::uint32_t next_stamp() const { return next_stamp_; }
+  bool has_sc_fence() const { return sc_fences_ != 0; }
 
   std::size_t location_count() const { return locations_.size(); }
   const Location& location(std::uint32_t l) const { return locations_[l]; }
@@ -134,6 +135,7 @@ class Graph {
   std::vector<ThreadEvents> threads_;
   std::vector<Location> locations_;
   std::uint32_t next_stamp_ = 0;
+  std::uint32_t sc_fences_ = 0;  // seq_cst fences: RC11's psc needs its relational form then
 };
 
 }  // namespace mh::check
