@@ -222,7 +222,7 @@ void Graph::restrict_to(const View& keep) {
       l.co.clear();
       continue;
     }
-    std::erase_if(l.co, [&](EventRef w) { return !keep.contains(w); });
+    l.co.erase(std::remove_if(l.co.begin(), l.co.end(), [&](EventRef w) { return !keep.contains(w); }), l.co.end());
   }
   for (std::uint32_t l = 0; l < locations_.size(); ++l) number_co(l, 0);
   sc_fences_ = 0;

@@ -5,6 +5,8 @@
 // work on it, and a trace (trace.hpp) prints it.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
+
 #include <atomic>
 #include <cstdint>
 #include <source_location>
@@ -62,7 +64,8 @@ struct Location {
   LocationInfo info;
   std::source_location created_at;
   EventRef init = kNoEvent;
-  std::vector<EventRef> co;  // modification order, init first
+  // Modification order, init first; most locations see few writes.
+  boost::container::small_vector<EventRef, 6> co;
   bool alive = true;         // false once its creating event was deleted by a revisit
 };
 
