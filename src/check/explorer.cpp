@@ -1134,18 +1134,20 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
   const std::size_t w_position = g.co_position(write);
   for (std::uint32_t t = 0; t < g.thread_count(); ++t) {
     const auto& events = g.thread(t).events;
-    for (std::uint32_t i = 0; i < events.size(); ++i) {
+    // Reads in the writer's porf-prefix cannot read it.
+    for (std::uint32_t i = w.porf.count(t); i < events.size(); ++i) {
       const EventRef read{t, i};
       const Event& r = events[i];
       if (r.kind != EventKind::Read || r.location != w.location || read == own_read) continue;
-      if (w.porf.contains(read)) continue;
       if (!maximal(g, read, w.porf, write)) continue;  // the cheap test first
       // Keep what was added before the read, and the writer's porf-prefix.
+      // (A thread's events are in stamp order.)
       View keep = w.porf;
       for (std::uint32_t u = 0; u < g.thread_count(); ++u) {
         const auto& other = g.thread(u).events;
-        std::uint32_t n = 0;
-        while (n < other.size() && other[n].stamp < r.stamp) ++n;
+        const auto before = std::partition_point(other.begin(), other.end(),
+                                                 [&](const Event& x) { return x.stamp < r.stamp; });
+        const auto n = static_cast<std::uint32_t>(before - other.begin());
         if (n > keep.count(u)) keep.include({u, n - 1});
       }
       keep.include(read);
@@ -1154,16 +1156,16 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
       bool ok = true;
       for (std::uint32_t u = 0; u < g.thread_count() && ok; ++u) {
         const auto& other = g.thread(u).events;
-        for (std::uint32_t j = 0; j < other.size() && ok; ++j) {
-          const EventRef x{u, j};
-          if (x == read || !keep.contains(x)) {
-            ok = maximal(g, x, w.porf, write);
-          } else {
-            // A kept event that depends on the read (it read a write that
-            // came after the read) would lose its cause: not a revisit.
-            const Event& xe = other[j];
-            ok = !xe.porf.contains(read) && (xe.kind != EventKind::Read || xe.rf == kNoEvent || keep.contains(xe.rf));
-          }
+        const auto size = static_cast<std::uint32_t>(other.size());
+        // What is deleted must have been added maximally.
+        for (std::uint32_t j = keep.count(u); j < size && ok; ++j) ok = maximal(g, {u, j}, w.porf, write);
+        // A kept event that depends on the read (it read a write that came
+        // after the read) would lose its cause: not a revisit. The writer's
+        // prefix cannot: it does not contain the read.
+        for (std::uint32_t j = w.porf.count(u); j < std::min(keep.count(u), size) && ok; ++j) {
+          const Event& xe = other[j];
+          if (EventRef{u, j} == read) continue;
+          ok = !xe.porf.contains(read) && (xe.kind != EventKind::Read || xe.rf == kNoEvent || keep.contains(xe.rf));
         }
       }
       if (!ok) continue;

@@ -1,6 +1,7 @@
 #include "graph.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace mh::check {
 
@@ -260,17 +261,24 @@ void Graph::remove_last_write(std::uint32_t thread) {
 // addition within a thread): a merge of the threads.
 void Graph::stamp_order(std::vector<EventRef>& order) const {
   order.clear();
-  thread_local std::vector<std::uint32_t> head;
-  head.assign(threads_.size(), 0);
+  const auto n = static_cast<std::uint32_t>(threads_.size());
+  std::array<std::uint32_t, kMaxThreads + 1> head{}, head_stamp{};
+  for (std::uint32_t t = 0; t < n; ++t)
+    head_stamp[t] = threads_[t].events.empty() ? 0xFFFFFFFFU : threads_[t].events[0].stamp;
   for (;;) {
-    std::uint32_t best = 0xFFFFFFFFU, best_stamp = 0xFFFFFFFFU;
-    for (std::uint32_t t = 0; t < threads_.size(); ++t) {
-      if (head[t] == threads_[t].events.size()) continue;
-      const std::uint32_t stamp = threads_[t].events[head[t]].stamp;
-      if (stamp < best_stamp) best = t, best_stamp = stamp;
-    }
-    if (best == 0xFFFFFFFFU) return;
-    order.push_back({best, head[best]++});
+    std::uint32_t best = 0;
+    for (std::uint32_t t = 1; t < n; ++t)
+      if (head_stamp[t] < head_stamp[best]) best = t;
+    if (head_stamp[best] == 0xFFFFFFFFU) return;
+    // The thread's events up to the next thread's head come out in a run.
+    std::uint32_t second = 0xFFFFFFFFU;
+    for (std::uint32_t t = 0; t < n; ++t)
+      if (t != best) second = std::min(second, head_stamp[t]);
+    const auto& events = threads_[best].events;
+    std::uint32_t i = head[best];
+    while (i < events.size() && events[i].stamp < second) order.push_back({best, i++});
+    head[best] = i;
+    head_stamp[best] = i < events.size() ? events[i].stamp : 0xFFFFFFFFU;
   }
 }
 
