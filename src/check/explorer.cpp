@@ -1154,20 +1154,22 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
       // A revisit must not differ from another only in where the write sits in co.
       if (!w.rmw && w_position + 1 < co.size() && !keep.contains(co[w_position + 1])) continue;
       bool ok = true;
+      // A kept event that depends on the read (it read a write that came
+      // after the read) would lose its cause: not a revisit. The writer's
+      // prefix cannot: it does not contain the read. (The cheaper test, and
+      // the one that fails more often, first.)
       for (std::uint32_t u = 0; u < g.thread_count() && ok; ++u) {
         const auto& other = g.thread(u).events;
-        const auto size = static_cast<std::uint32_t>(other.size());
-        // What is deleted must have been added maximally.
-        for (std::uint32_t j = keep.count(u); j < size && ok; ++j) ok = maximal(g, {u, j}, w.porf, write);
-        // A kept event that depends on the read (it read a write that came
-        // after the read) would lose its cause: not a revisit. The writer's
-        // prefix cannot: it does not contain the read.
-        for (std::uint32_t j = w.porf.count(u); j < std::min(keep.count(u), size) && ok; ++j) {
+        const auto end = std::min<std::uint32_t>(keep.count(u), static_cast<std::uint32_t>(other.size()));
+        for (std::uint32_t j = w.porf.count(u); j < end && ok; ++j) {
           const Event& xe = other[j];
           if (EventRef{u, j} == read) continue;
           ok = !xe.porf.contains(read) && (xe.kind != EventKind::Read || xe.rf == kNoEvent || keep.contains(xe.rf));
         }
       }
+      // What is deleted must have been added maximally.
+      for (std::uint32_t u = 0; u < g.thread_count() && ok; ++u)
+        for (std::uint32_t j = keep.count(u); j < g.thread_size(u) && ok; ++j) ok = maximal(g, {u, j}, w.porf, write);
       if (!ok) continue;
       Graph base = g.restricted(keep);
       const bool spurious_too = r.compare && r.weak && w.value == r.expected;
