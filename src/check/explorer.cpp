@@ -120,6 +120,7 @@ std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
 }
 
 void Explorer::submit() {
+  if (replaying_ && replay_without_switch()) return;
   ThreadState& th = *threads_[current_];
   start_switch(&th.fake_stack, th.scheduler_bottom, th.scheduler_size);
   th.scheduler = std::move(th.scheduler).resume();
@@ -384,12 +385,17 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
 
     replaying_ = true;
     graph_.replay_order(replay_buffer_);
-    for (EventRef e : replay_buffer_) {
+    replay_next_ = 0;
+    while (replay_next_ < replay_buffer_.size()) {
+      const EventRef e = replay_buffer_[replay_next_++];
       if (!replay_event(e)) {
         replaying_ = false;
         return replay_diverged(e);
       }
-      if (error_) return RunEnd::Error;
+      if (error_) {
+        replaying_ = false;
+        return RunEnd::Error;
+      }
     }
     replaying_ = false;
   }
@@ -516,15 +522,53 @@ bool Explorer::waits_in_vain() const {
   return false;
 }
 
+// The result of a replayed operation that touches no other thread; false
+// when the event is not what the operation asks for.
+bool Explorer::deliver(PendingOp& op, const Event& ev) const {
+  switch (op.kind) {
+    case OpKind::Create:
+      if (ev.kind != EventKind::Init) return false;
+      op.result = ev.location;
+      return true;
+    case OpKind::Read:
+      if (ev.kind != EventKind::Read || ev.location != op.location) return false;
+      op.result = ev.value;
+      op.success = op.compare ? ev.rmw : true;
+      return true;
+    case OpKind::Write: return ev.kind == EventKind::Write && ev.location == op.location && ev.value == op.value;
+    case OpKind::Fence: return ev.kind == EventKind::Fence;
+    case OpKind::Join: return ev.kind == EventKind::Join && ev.thread_arg == op.thread_arg;
+    default: return false;
+  }
+}
+
+// During a replay, a thread whose next event comes next in the replay order
+// gets its result where it stands, without two switches to the explorer and
+// back. Anything else (a spawn, a yield, the end, a mismatch) goes to
+// replay_event as usual.
+bool Explorer::replay_without_switch() {
+  if (replay_next_ >= replay_buffer_.size()) return false;
+  const EventRef e = replay_buffer_[replay_next_];
+  if (e.thread != current_) return false;
+  if (!deliver(*current_op_, graph_.at(e))) return false;
+  ++replay_next_;
+  return true;
+}
+
 bool Explorer::replay_event(EventRef e) {
   if (e.thread >= threads_.size() || !threads_[e.thread]) return false;
   ThreadState& th = *threads_[e.thread];
   const Event& ev = graph_.at(e);
   // Operations that add no event (yield, a retried wait) are passed through.
+  // The operation the thread then asks for is e's, already taken from the
+  // replay order: none may be replayed without a switch meanwhile.
+  const bool replaying = replaying_;
+  replaying_ = false;
   while (th.started && !th.finished && (th.op.kind == OpKind::Yield || th.op.kind == OpKind::Block)) {
     if (th.op.kind == OpKind::Yield) pass_yield(e.thread, e.index);
     resume(e.thread);
   }
+  replaying_ = replaying;
   if (th.finished) return false;
   if (!th.started) {
     if (ev.kind != EventKind::Start) return false;
@@ -538,19 +582,11 @@ bool Explorer::replay_event(EventRef e) {
       th.finished = true;
       return true;
     case OpKind::Create:
-      if (ev.kind != EventKind::Init) return false;
-      op.result = ev.location;
-      break;
     case OpKind::Read:
-      if (ev.kind != EventKind::Read || ev.location != op.location) return false;
-      op.result = ev.value;
-      op.success = op.compare ? ev.rmw : true;
-      break;
     case OpKind::Write:
-      if (ev.kind != EventKind::Write || ev.location != op.location || ev.value != op.value) return false;
-      break;
     case OpKind::Fence:
-      if (ev.kind != EventKind::Fence) return false;
+    case OpKind::Join:
+      if (!deliver(op, ev)) return false;
       break;
     case OpKind::Spawn: {
       if (ev.kind != EventKind::Spawn) return false;
@@ -561,9 +597,6 @@ bool Explorer::replay_event(EventRef e) {
       op.result = child;
       break;
     }
-    case OpKind::Join:
-      if (ev.kind != EventKind::Join || ev.thread_arg != op.thread_arg) return false;
-      break;
     case OpKind::Fail:
       record_error(op.fail_kind, op.fail_message, op.where);
       return true;

@@ -118,6 +118,8 @@ class Explorer {
   bool fiber_fits(const Graph& next, std::uint32_t t) const;
   void resume(std::uint32_t t);
   bool replay_event(EventRef e);
+  bool deliver(PendingOp& op, const Event& ev) const;
+  bool replay_without_switch();
   void perform_forward(std::uint32_t t);
   std::optional<std::uint32_t> select_thread();
   bool enabled(std::uint32_t t) const;
@@ -162,6 +164,7 @@ class Explorer {
   std::unique_ptr<ThreadState> new_thread_state();
   std::vector<WorkItem> stack_;
   std::vector<EventRef> replay_buffer_;
+  std::size_t replay_next_ = 0;  // the next event of replay_buffer_ to replay
   std::uint32_t current_ = 0;
   PendingOp* current_op_ = nullptr;  // the running thread's
   bool unwinding_ = false;
