@@ -1,5 +1,5 @@
 // Engine behaviours the models do not pin down: weak CAS retry loops,
-// trace order, bounds.
+// trace order, bounds, runs continued without a replay.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,7 +8,9 @@
 
 namespace {
 
+using std::memory_order_acquire;
 using std::memory_order_relaxed;
+using std::memory_order_release;
 
 // A weak CAS may fail spuriously; a retry loop must still end (one spurious
 // failure in a row is explored, not every count of them), and a loop whose
@@ -56,6 +58,47 @@ TEST(CheckEngine, ExecutionBoundIsReported) {
   const mh::check_result result = mh::check_model("mutex_counter_4", options);
   EXPECT_EQ(result.verdict, mh::verdict::bound_reached);
   EXPECT_EQ(result.executions, 10U);
+}
+
+// A run blocked on a mutex is continued in place by the revisit that lets
+// the waiting lock read the unlock: in the mutex counter every blocked run
+// is such a run (a thread's failed lock attempt read a lock that another
+// thread's unlock then releases, and nothing else happened since), so only
+// the N! complete executions need a replay of their own.
+TEST(CheckEngine, RunsBlockedOnAMutexContinueWithoutAReplay) {
+  const mh::check_result result = mh::check_model("mutex_counter_4");
+  ASSERT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 24U);
+  EXPECT_EQ(result.runs, result.executions + result.blocked);
+  EXPECT_EQ(result.replays, result.executions);
+}
+
+// A spin loop that does something else on its third turn although its
+// first two read the same. Thread 1 waits (its two iterations read x == 0,
+// nothing else written yet); thread 2's store then revisits the second read.
+// Continuing in place would make thread 1 retry as its third turn, which
+// reads y, not x: the checker must see that and replay instead, not report
+// nondeterminism. Executions: the loop reads 1 on its first turn, or 0 then
+// 1 on its second (a third turn never happens: 0 twice is a wait, and x
+// gets no other value) -- 2 executions, no error.
+TEST(CheckEngine, SpinLoopThatIsNoPureRetryIsReplayed) {
+  const mh::check_result result = mh::model_check([] {
+    mh::atomic<int> x{0, "x"};
+    mh::atomic<int> y{0, "y"};
+    mh::thread waiter([&] {
+      mh::yield();  // the loop's first turn is then compared with the next
+      for (int turn = 0;; ++turn) {
+        const int seen = turn < 2 ? x.load(memory_order_acquire) : y.load(memory_order_acquire);
+        if (seen != 0) break;
+        mh::yield();
+      }
+    });
+    mh::thread setter([&] { x.store(1, memory_order_release); });
+    waiter.join();
+    setter.join();
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 2U);
 }
 
 }  // namespace
