@@ -76,11 +76,11 @@ TEST(CheckEngine, RunsBlockedOnAMutexContinueWithoutAReplay) {
 // A spin loop that does something else on its third turn although its
 // first two read the same. Thread 1 waits (its two iterations read x == 0,
 // nothing else written yet); thread 2's store then revisits the second read.
-// Continuing in place would make thread 1 retry as its third turn, which
-// reads y, not x: the checker must see that and replay instead, not report
-// nondeterminism. Executions: the loop reads 1 on its first turn, or 0 then
-// 1 on its second (a third turn never happens: 0 twice is a wait, and x
-// gets no other value) -- 2 executions, no error.
+// The run that follows must be a replay (a retry by the waiting fiber would
+// be its third turn, which reads y), and no nondeterminism is reported.
+// Executions: the loop reads 1 on its first turn, or 0 then 1 on its second
+// (a third turn never happens: 0 twice is a wait, and x gets no other
+// value) -- 2 executions, no error.
 TEST(CheckEngine, SpinLoopThatIsNoPureRetryIsReplayed) {
   const mh::check_result result = mh::model_check([] {
     mh::atomic<int> x{0, "x"};
@@ -92,6 +92,52 @@ TEST(CheckEngine, SpinLoopThatIsNoPureRetryIsReplayed) {
         if (seen != 0) break;
         mh::yield();
       }
+    });
+    mh::thread setter([&] { x.store(1, memory_order_release); });
+    waiter.join();
+    setter.join();
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 2U);
+}
+
+// A CAS retry loop is not a read-only spin: the failed attempt updates
+// `expected`, so the next attempt reading the same value succeeds and
+// writes. B's store is unordered with A's CAS, so co may put it last and x
+// ends as 2 ([atomics.order] coherence allows either order): the assertion
+// must be found, whatever iteration A reads the old value 1 in.
+TEST(CheckEngine, CasRetryReadingAnOldValueAgainIsExplored) {
+  const mh::check_result result = mh::model_check([] {
+    mh::atomic<int> x{1, "x"};
+    mh::thread a([&] {
+      mh::yield();
+      int expected = 0;
+      while (!x.compare_exchange_strong(expected, 5)) mh::yield();
+    });
+    mh::thread b([&] { x.store(2); });
+    a.join();
+    b.join();
+    MH_ASSERT(x.load() == 5);
+  });
+  EXPECT_TRUE(result.found(mh::error::assertion)) << result.message;
+}
+
+// An await loop that counts its turns: by the waiting rule (two turns in a
+// row that read the same values wait), the loop reads x == 1 at once, or 0
+// then 1 -- 2 executions, and never more than one failed turn. A checker
+// that let the waiting thread run an extra turn to take a later write would
+// count 2 and fail the assertion.
+TEST(CheckEngine, AwaitLoopStateIsThatOfTheExploredTurns) {
+  const mh::check_result result = mh::model_check([] {
+    mh::atomic<int> x{0, "x"};
+    mh::thread waiter([&] {
+      mh::yield();
+      int failed_turns = 0;
+      while (x.load(memory_order_acquire) == 0) {
+        ++failed_turns;
+        mh::yield();
+      }
+      MH_ASSERT(failed_turns <= 1);
     });
     mh::thread setter([&] { x.store(1, memory_order_release); });
     waiter.join();

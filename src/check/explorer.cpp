@@ -436,7 +436,7 @@ Explorer::RunEnd Explorer::replay_diverged(EventRef e) {
 // Whether the events of thread t that `next` lacks can be taken back without
 // moving its fiber: its start, when it did nothing since (the fiber stands at
 // its first operation as a new one would), and its end (the fiber stands at
-// it, see end_thread).
+// it until the run is reset, see reset_threads).
 bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
   const auto& events = graph_.thread(t).events;
   std::size_t kept = next.thread_size(t);
@@ -453,18 +453,17 @@ bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
 // current attempt and what the other fibers can take back (fiber_fits), the
 // fibers stand where a replay of its graph would put them, except the
 // waiting thread, which has not gone past its wait: it retries, and the run
-// goes on from there instead of replaying the whole execution. The thread
-// waits either on a mutex or condition variable (the retry is the runtime's
-// own loop) or in a spin loop whose last iteration repeated the one before
-// (an iteration depends only on what it reads, so the retry does again what
-// the last one did).
+// goes on from there instead of replaying the whole execution. Only waits on
+// a mutex or condition variable qualify: their retry is the runtime's own
+// loop, which keeps no state. A user's spin loop may count its turns, and an
+// extra turn would leave it in a state no replay of the graph has.
 bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
   for (std::size_t i = stack_.size(); i-- > pushed_before;) {
     const WorkItem& item = stack_[i];
     const EventRef read = item.check_event;
     if (!item.graph || item.revisits_for != kNoEvent || read == kNoEvent) continue;
     if (read.thread >= threads_.size() || !threads_[read.thread]) continue;
-    if (retry_start(read) == kNoRetry) continue;
+    if (!blocked_after(read)) continue;
     const Graph& next = *item.graph;
     if (next.thread_count() != graph_.thread_count() || next.thread_size(read.thread) != read.index + 1) continue;
     bool fits = true;
@@ -481,30 +480,21 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
   return false;
 }
 
-// The first event of the waiting attempt that contains `read`, or kNoRetry
-// when the read's thread is not waiting there.
-std::uint32_t Explorer::retry_start(EventRef read) const {
+// Whether the read's thread waits on a mutex or condition variable after
+// that read, its last event.
+bool Explorer::blocked_after(EventRef read) const {
   const ThreadState& th = *threads_[read.thread];
-  if (!th.started || th.finished) return kNoRetry;
-  if (th.op.kind == OpKind::Block) return read.index + 1 == graph_.thread_size(read.thread) ? read.index : kNoRetry;
-  if (th.op.kind == OpKind::Yield && reads_since_yield(read.thread) && read.index >= th.yield_mark) return th.yield_mark;
-  return kNoRetry;
+  return th.started && !th.finished && th.op.kind == OpKind::Block && read.index + 1 == graph_.thread_size(read.thread);
 }
 
 // graph_ is the revisit taken by take_in_place_revisit: the waiting thread
-// runs its attempt again, up to the revisited read, which now returns the
-// new value. False when the thread did something else (a spin loop that is
-// not a pure retry): the caller then replays the execution from the start.
+// attempts its read again, which now returns the new value. False if it
+// asked for something else: the caller then replays from the start.
 bool Explorer::retry_in_place(EventRef read) {
   ThreadState& th = *threads_[read.thread];
-  const std::uint32_t first = th.op.kind == OpKind::Yield ? th.yield_mark : read.index;
-  // Past the wait without passing it: the attempt is run again, not a new iteration.
-  resume(read.thread);
-  for (std::uint32_t i = first; i <= read.index; ++i) {
-    if (th.finished || th.op.kind == OpKind::Yield || th.op.kind == OpKind::Block) return false;
-    if (!replay_event({read.thread, i}) || error_) return false;
-  }
-  return true;
+  resume(read.thread);  // out of the wait: the runtime asks for the same read again
+  if (th.finished || th.op.kind != OpKind::Read) return false;
+  return replay_event(read) && !error_;
 }
 
 // In optimal mode a waiting thread never reads again; if what it read is no
@@ -623,11 +613,21 @@ std::optional<std::vector<std::pair<std::uint32_t, Value>>> Explorer::iteration_
   return reads;
 }
 
+// iteration_reads(t, size) == last_reads, without building the list: this
+// runs for every waiting thread at every step.
 bool Explorer::reads_since_yield(std::uint32_t t) const {
   const ThreadState& th = *threads_[t];
-  if (!th.last_iteration_read_only) return false;
-  const auto reads = iteration_reads(t, graph_.thread_size(t));
-  return reads && *reads == th.last_reads;
+  if (!th.last_iteration_read_only || th.last_reads.empty()) return false;
+  const auto& events = graph_.thread(t).events;
+  std::size_t k = 0;
+  for (std::uint32_t i = th.yield_mark; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (e.kind == EventKind::Fence) continue;
+    if (e.kind != EventKind::Read || e.spurious || k == th.last_reads.size()) return false;
+    if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return false;
+    ++k;
+  }
+  return k == th.last_reads.size();
 }
 
 // `end`: how many of the thread's events have run (during a replay the
@@ -981,7 +981,8 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     chosen = pick(choices);
   } else {
     for (std::size_t i = 1; i < choices.size(); ++i) {
-      if (options_.mode == search_mode::optimal && !choices[i].spurious &&
+      if (options_.mode == search_mode::optimal && !choices[i].spurious && !op.rmw &&
+          !(op.compare && graph_.at(choices[i].write).value == op.value) &&
           spin_waits_in_vain(t, ref, choices[i].write))
         continue;
       Graph alternative = graph_;

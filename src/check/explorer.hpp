@@ -109,8 +109,7 @@ class Explorer {
   RunEnd run_once(WorkItem item);
   RunEnd replay_diverged(EventRef e);
   bool take_in_place_revisit(std::size_t pushed_before);
-  static constexpr std::uint32_t kNoRetry = 0xFFFFFFFFU;
-  std::uint32_t retry_start(EventRef read) const;
+  bool blocked_after(EventRef read) const;
   bool retry_in_place(EventRef read);
   void reset_threads();
   void start_fiber(std::uint32_t t);
