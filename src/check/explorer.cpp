@@ -35,7 +35,6 @@ struct Explorer::ThreadState {
   boost::context::fiber fiber;      // the thread, suspended at its pending op
   boost::context::fiber scheduler;  // the explorer, suspended while the thread runs
   std::function<void()> body;
-  std::function<void()> pristine_body;  // a copy made at spawn, to start the thread over
   PendingOp op;
   bool started = false;
   bool finished = false;
@@ -106,7 +105,6 @@ std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
   std::unique_ptr<ThreadState> th = std::move(spare_threads_.back());
   spare_threads_.pop_back();
   th->body = nullptr;
-  th->pristine_body = nullptr;
   th->op.reset();
   th->started = th->finished = th->unwind = false;
   th->held.clear();
@@ -371,7 +369,7 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
       if (kept == 0) threads_[t]->started = false;
     }
     graph_ = std::move(*item.graph);
-    continued = restart_in_place_ ? restart_in_place(item.check_event.thread) : retry_in_place(item.check_event);
+    continued = retry_in_place(item.check_event);
     if (continued) ++continued_;
   }
   if (!continued) {
@@ -465,11 +463,9 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
     const EventRef read = item.check_event;
     if (!item.graph || item.revisits_for != kNoEvent || read == kNoEvent) continue;
     if (read.thread >= threads_.size() || !threads_[read.thread]) continue;
-    const bool retry = blocked_after(read);
-    if (!retry && !restartable(read.thread)) continue;
+    if (!blocked_after(read)) continue;
     const Graph& next = *item.graph;
-    if (next.thread_count() != graph_.thread_count()) continue;
-    if (retry && next.thread_size(read.thread) != read.index + 1) continue;
+    if (next.thread_count() != graph_.thread_count() || next.thread_size(read.thread) != read.index + 1) continue;
     bool fits = true;
     for (std::uint32_t t = 0; t < graph_.thread_count() && fits; ++t)
       fits = t == read.thread || fiber_fits(next, t);
@@ -479,50 +475,9 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
       stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(i));
       stack_.push_back(std::move(taken));
     }
-    restart_in_place_ = !retry;
     return true;
   }
   return false;
-}
-
-// A thread that can be started over alone: not the main thread (every
-// other thread may use its locals) and the parent of none (they may use its
-// locals).
-bool Explorer::restartable(std::uint32_t t) const {
-  if (t == 0 || !threads_[t]->started || !threads_[t]->pristine_body) return false;
-  for (std::uint32_t u = 0; u < graph_.thread_count(); ++u) {
-    const EventRef parent = graph_.thread(u).spawned_by;
-    if (parent != kNoEvent && parent.thread == t) return false;
-  }
-  return true;
-}
-
-// graph_ is the revisit taken by take_in_place_revisit, whose read's thread
-// is not waiting on a mutex: that thread alone is unwound and replayed from
-// its start (its own events, in the replay order); the other fibers stand
-// where a replay would put them. False if the replay diverged: the caller
-// then replays everything.
-bool Explorer::restart_in_place(std::uint32_t t) {
-  ThreadState& old = *threads_[t];
-  if (old.fiber) {
-    unwinding_ = true;
-    old.unwind = old.op.kind != OpKind::End;
-    resume(t);
-    unwinding_ = false;
-  }
-  std::unique_ptr<ThreadState> fresh = new_thread_state();
-  fresh->body = old.pristine_body;
-  fresh->pristine_body = std::move(old.pristine_body);
-  spare_threads_.push_back(std::move(threads_[t]));
-  threads_[t] = std::move(fresh);
-  graph_.replay_order(replay_buffer_);
-  std::erase_if(replay_buffer_, [&](EventRef e) { return e.thread != t; });
-  replaying_ = true;
-  replay_next_ = 0;
-  bool ok = true;
-  while (ok && replay_next_ < replay_buffer_.size()) ok = replay_event(replay_buffer_[replay_next_++]) && !error_;
-  replaying_ = false;
-  return ok;
 }
 
 // Whether the read's thread waits on a mutex or condition variable after
@@ -629,7 +584,6 @@ bool Explorer::replay_event(EventRef e) {
       if (threads_.size() <= child) threads_.resize(child + 1);
       threads_[child] = new_thread_state();
       threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
-      threads_[child]->pristine_body = threads_[child]->body;
       op.result = child;
       break;
     }
@@ -909,7 +863,6 @@ void Explorer::perform_forward(std::uint32_t t) {
       if (threads_.size() <= child) threads_.resize(child + 1);
       threads_[child] = new_thread_state();
       threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
-      threads_[child]->pristine_body = threads_[child]->body;
       op.result = child;
       break;
     }

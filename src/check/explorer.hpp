@@ -110,8 +110,6 @@ class Explorer {
   RunEnd replay_diverged(EventRef e);
   bool take_in_place_revisit(std::size_t pushed_before);
   bool blocked_after(EventRef read) const;
-  bool restartable(std::uint32_t t) const;
-  bool restart_in_place(std::uint32_t t);
   bool retry_in_place(EventRef read);
   void reset_threads();
   void start_fiber(std::uint32_t t);
@@ -171,7 +169,6 @@ class Explorer {
   bool unwinding_ = false;
   bool replaying_ = false;
   bool continue_in_place_ = false;  // the next item continues the current fibers (take_in_place_revisit)
-  bool restart_in_place_ = false;   // ... and its read's thread starts over (else it retries its wait)
   bool abandon_ = false;        // the graph became inconsistent (RMW atomicity): stop after revisits
   bool bound_hit_ = false;
   std::optional<Trace> error_;
