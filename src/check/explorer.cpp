@@ -427,7 +427,7 @@ Explorer::RunEnd Explorer::replay_diverged(EventRef e) {
   if (!error_)
     record_error(error::nondeterminism,
                  fmt::format("thread {} did something else when replayed (event {} of the thread): the model "
-                             "must depend only on mh:: values, and a spin loop's iterations only on what they read",
+                             "must depend only on mh:: values",
                              e.thread, e.index),
                  graph_.at(e).where);
   return RunEnd::Error;
