@@ -363,7 +363,7 @@ Explorer::RunEnd Explorer::run_once(WorkItem item) {
   bool continued = false;
   if (in_place) {
     for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
-      if (t >= threads_.size() || !threads_[t] || t == item.check_event.thread) continue;
+      if (t >= threads_.size() || !threads_[t]) continue;
       const std::uint32_t kept = item.graph->thread_size(t);
       if (kept < graph_.thread_size(t)) threads_[t]->finished = false;
       if (kept == 0) threads_[t]->started = false;
@@ -465,10 +465,9 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
     if (read.thread >= threads_.size() || !threads_[read.thread]) continue;
     if (!blocked_after(read)) continue;
     const Graph& next = *item.graph;
-    if (next.thread_count() != graph_.thread_count() || next.thread_size(read.thread) != read.index + 1) continue;
+    if (next.thread_count() != graph_.thread_count()) continue;
     bool fits = true;
-    for (std::uint32_t t = 0; t < graph_.thread_count() && fits; ++t)
-      fits = t == read.thread || fiber_fits(next, t);
+    for (std::uint32_t t = 0; t < graph_.thread_count() && fits; ++t) fits = fiber_fits(next, t);
     if (!fits) continue;
     if (i + 1 != stack_.size()) {
       WorkItem taken = std::move(stack_[i]);
