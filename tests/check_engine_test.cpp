@@ -147,4 +147,31 @@ TEST(CheckEngine, AwaitLoopStateIsThatOfTheExploredTurns) {
   EXPECT_EQ(result.executions, 2U);
 }
 
+// Threads report into the test's own variables, as litmus-style models do:
+// each thread counts its own mark once, before or after an await loop, and
+// the joins order those writes before main's check, so every execution ends
+// with one mark per thread. A checker that started a waiting thread over
+// without replaying the others would have it count twice.
+TEST(CheckEngine, ThreadsWriteTheTestsVariablesOncePerExecution) {
+  const mh::check_result result = mh::model_check([] {
+    mh::atomic<int> x{0, "x"};
+    int waiter_marks = 0;
+    int setter_marks = 0;
+    mh::thread waiter([&] {
+      ++waiter_marks;
+      mh::yield();
+      while (x.load(memory_order_acquire) == 0) mh::yield();
+    });
+    mh::thread setter([&] {
+      x.store(1, memory_order_release);
+      ++setter_marks;
+    });
+    waiter.join();
+    setter.join();
+    MH_ASSERT(waiter_marks == 1 && setter_marks == 1);
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 2U);
+}
+
 }  // namespace
