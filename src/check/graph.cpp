@@ -241,7 +241,7 @@ Graph Graph::restricted(const View& keep) const {
   for (std::uint32_t t = 0; t < threads_.size(); ++t) {
     const auto& from = threads_[t].events;
     const std::size_t n = std::min<std::size_t>(from.size(), keep.count(t));
-    g.threads_[t].events.assign(from.begin(), from.begin() + static_cast<std::ptrdiff_t>(n));
+    g.threads_[t].copy_events(from, n);
     g.threads_[t].spawned_by = threads_[t].spawned_by;
   }
   g.locations_ = locations_;

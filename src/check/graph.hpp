@@ -73,6 +73,26 @@ struct ThreadEvents {
   std::vector<Event> events;
   EventRef spawned_by = kNoEvent;
   bool ended() const { return !events.empty() && events.back().kind == EventKind::End; }
+
+  ThreadEvents() = default;
+  // A copy keeps room for the events a run adds after replaying it.
+  ThreadEvents(const ThreadEvents& other) : spawned_by(other.spawned_by) { copy_events(other.events, other.events.size()); }
+  ThreadEvents& operator=(const ThreadEvents& other) {
+    if (this != &other) {
+      spawned_by = other.spawned_by;
+      copy_events(other.events, other.events.size());
+    }
+    return *this;
+  }
+  ThreadEvents(ThreadEvents&&) = default;
+  ThreadEvents& operator=(ThreadEvents&&) = default;
+  ~ThreadEvents() = default;
+
+  void copy_events(const std::vector<Event>& from, std::size_t count) {
+    events.clear();
+    events.reserve(count + 8);
+    events.insert(events.end(), from.begin(), from.begin() + static_cast<std::ptrdiff_t>(count));
+  }
 };
 
 class Graph {
