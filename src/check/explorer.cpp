@@ -612,21 +612,36 @@ std::optional<std::vector<std::pair<std::uint32_t, Value>>> Explorer::iteration_
   return reads;
 }
 
-// iteration_reads(t, size) == last_reads, without building the list: this
-// runs for every waiting thread at every step.
-bool Explorer::reads_since_yield(std::uint32_t t) const {
+namespace {
+bool reads_latest(const Graph& g, const Event& r) {
+  return r.rf != kNoEvent && g.location(r.location).co.back() == r.rf;
+}
+}  // namespace
+
+// How many of the thread's events [yield_mark, end) repeat the last
+// iteration's reads, in order (fences skipped), or nullopt once one does not
+// (another value, a write, a spurious failure). `stale`: one of them is not
+// the latest write of its location. Without building a list: this runs for
+// every waiting thread at every step.
+std::optional<std::size_t> Explorer::repeated_reads(std::uint32_t t, std::uint32_t end, bool* stale) const {
   const ThreadState& th = *threads_[t];
-  if (!th.last_iteration_read_only || th.last_reads.empty()) return false;
+  if (!th.last_iteration_read_only || th.last_reads.empty()) return std::nullopt;
   const auto& events = graph_.thread(t).events;
   std::size_t k = 0;
-  for (std::uint32_t i = th.yield_mark; i < events.size(); ++i) {
+  for (std::uint32_t i = th.yield_mark; i < end; ++i) {
     const Event& e = events[i];
     if (e.kind == EventKind::Fence) continue;
-    if (e.kind != EventKind::Read || e.spurious || k == th.last_reads.size()) return false;
-    if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return false;
+    if (e.kind != EventKind::Read || e.spurious || k == th.last_reads.size()) return std::nullopt;
+    if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return std::nullopt;
+    if (stale != nullptr && !reads_latest(graph_, e)) *stale = true;
     ++k;
   }
-  return k == th.last_reads.size();
+  return k;
+}
+
+// The iteration since the last yield read exactly what the one before it read.
+bool Explorer::reads_since_yield(std::uint32_t t) const {
+  return repeated_reads(t, graph_.thread_size(t)) == threads_[t]->last_reads.size();
 }
 
 // `end`: how many of the thread's events have run (during a replay the
@@ -644,12 +659,6 @@ void Explorer::pass_yield(std::uint32_t t, std::uint32_t end) {
   th.last_reads = reads ? std::move(*reads) : std::vector<std::pair<std::uint32_t, Value>>{};
   th.yield_mark = end;
 }
-
-namespace {
-bool reads_latest(const Graph& g, const Event& r) {
-  return r.rf != kNoEvent && g.location(r.location).co.back() == r.rf;
-}
-}  // namespace
 
 bool Explorer::newer_write_since_stall(std::uint32_t t) const {
   const auto& events = graph_.thread(t).events;
@@ -1007,23 +1016,12 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
 // other choices are explored; this one is not worth a run.
 bool Explorer::spin_waits_in_vain(std::uint32_t t, EventRef read, EventRef write) const {
   const ThreadState& th = *threads_[t];
-  if (!th.last_iteration_read_only || th.last_reads.empty()) return false;
-  const auto& events = graph_.thread(t).events;
   if (read.index < th.yield_mark) return false;
   bool stale = false;
-  std::size_t k = 0;
-  for (std::uint32_t i = th.yield_mark; i < read.index; ++i) {
-    const Event& e = events[i];
-    if (e.kind == EventKind::Fence) continue;
-    if (e.kind != EventKind::Read || e.spurious || k >= th.last_reads.size()) return false;
-    if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return false;
-    stale = stale || !reads_latest(graph_, e);
-    ++k;
-  }
-  const Event& r = events[read.index];
-  if (k + 1 != th.last_reads.size() ||
-      th.last_reads[k] != std::pair<std::uint32_t, Value>{r.location, graph_.at(write).value})
-    return false;
+  const auto before = repeated_reads(t, read.index, &stale);
+  if (!before || *before + 1 != th.last_reads.size()) return false;
+  const Event& r = graph_.at(read);
+  if (th.last_reads[*before] != std::pair<std::uint32_t, Value>{r.location, graph_.at(write).value}) return false;
   return stale || !(graph_.location(r.location).co.back() == write);
 }
 

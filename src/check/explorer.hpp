@@ -126,6 +126,7 @@ class Explorer {
   bool waits_in_vain() const;
   bool mutex_free(std::uint32_t location) const;
   bool reads_since_yield(std::uint32_t t) const;  // true: the thread's spin loop waits
+  std::optional<std::size_t> repeated_reads(std::uint32_t t, std::uint32_t end, bool* stale = nullptr) const;
   std::optional<std::vector<std::pair<std::uint32_t, Value>>> iteration_reads(std::uint32_t t,
                                                                              std::uint32_t end) const;
   void pass_yield(std::uint32_t t, std::uint32_t end);
