@@ -2,6 +2,7 @@
 // trace order, bounds, runs continued without a replay.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "check/mh.hpp"
@@ -172,6 +173,54 @@ TEST(CheckEngine, ThreadsWriteTheTestsVariablesOncePerExecution) {
   });
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.executions, 2U);
+}
+
+// An exception that leaves a thread's body is an error of the model.
+TEST(CheckEngine, ExceptionLeavingAThreadIsReported) {
+  const mh::check_result standard = mh::model_check([] {
+    mh::thread t([] { throw std::runtime_error("boom"); });
+    t.join();
+  });
+  ASSERT_TRUE(standard.found(mh::error::exception)) << standard.message;
+  EXPECT_NE(standard.message.find("boom"), std::string::npos) << standard.message;
+
+  const mh::check_result other = mh::model_check([] {
+    mh::thread t([] { throw 42; });
+    t.join();
+  });
+  ASSERT_TRUE(other.found(mh::error::exception)) << other.message;
+  EXPECT_NE(other.message.find("non-standard"), std::string::npos) << other.message;
+}
+
+// Threads of an abandoned or blocked run are unwound: every object a test
+// thread constructed is destroyed, whatever run it was in.
+TEST(CheckEngine, AbandonedThreadsRunTheirDestructors) {
+  static int alive = 0;
+  struct Counted {
+    Counted() { ++alive; }
+    ~Counted() { --alive; }
+    Counted(const Counted&) = delete;
+    Counted& operator=(const Counted&) = delete;
+  };
+  alive = 0;
+  const mh::check_result result = mh::model_check([] {
+    Counted in_main;
+    mh::atomic<int> x{0, "x"};
+    mh::thread waiter([&] {
+      Counted in_waiter;
+      mh::yield();
+      while (x.load(memory_order_acquire) == 0) mh::yield();  // blocked runs leave it here
+    });
+    mh::thread setter([&] {
+      Counted in_setter;
+      x.store(1, memory_order_release);
+    });
+    waiter.join();
+    setter.join();
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_GT(result.blocked, 0U);
+  EXPECT_EQ(alive, 0);
 }
 
 }  // namespace
