@@ -173,6 +173,12 @@ bool Consistency::global_ok(const Graph& g, EventRef changed) const {
 // edges are among the old ones), and only edges at `changed` differ: a cycle
 // has to pass through it, so a search from it decides.
 bool Consistency::psc_accesses_ok(const Graph& g, EventRef changed) const {
+  // `changed` is maximal (nothing follows it in its thread or happens after
+  // it), so its only psc successors are writes later in co than it, or than
+  // the write it reads: none when that is the last write of the location.
+  const Event& c = g.at(changed);
+  const EventRef last_write = g.location(c.location).co.back();
+  if (c.kind == EventKind::Read ? c.rf == last_write : changed == last_write) return true;
   struct ScAccess {
     EventRef ref;
     const Event* event;
