@@ -128,7 +128,7 @@ void Graph::insert_co(std::uint32_t location, std::size_t position, EventRef wri
 
 void Graph::erase_co(std::uint32_t location, std::size_t position) {
   auto& co = locations_[location].co;
-  at(co[position]).co_index = 0xFFFFFFFFU;
+  at(co[position]).co_index = kNotInCo;
   co.erase(co.begin() + static_cast<std::ptrdiff_t>(position));
   number_co(location, position);
 }
@@ -262,23 +262,24 @@ void Graph::remove_last_write(std::uint32_t thread) {
 void Graph::stamp_order(std::vector<EventRef>& order) const {
   order.clear();
   const auto n = static_cast<std::uint32_t>(threads_.size());
+  constexpr std::uint32_t kDone = 0xFFFFFFFFU;  // above every stamp
   std::array<std::uint32_t, kMaxThreads + 1> head{}, head_stamp{};
   for (std::uint32_t t = 0; t < n; ++t)
-    head_stamp[t] = threads_[t].events.empty() ? 0xFFFFFFFFU : threads_[t].events[0].stamp;
+    head_stamp[t] = threads_[t].events.empty() ? kDone : threads_[t].events[0].stamp;
   for (;;) {
     std::uint32_t best = 0;
     for (std::uint32_t t = 1; t < n; ++t)
       if (head_stamp[t] < head_stamp[best]) best = t;
-    if (head_stamp[best] == 0xFFFFFFFFU) return;
+    if (head_stamp[best] == kDone) return;
     // The thread's events up to the next thread's head come out in a run.
-    std::uint32_t second = 0xFFFFFFFFU;
+    std::uint32_t second = kDone;
     for (std::uint32_t t = 0; t < n; ++t)
       if (t != best) second = std::min(second, head_stamp[t]);
     const auto& events = threads_[best].events;
     std::uint32_t i = head[best];
     while (i < events.size() && events[i].stamp < second) order.push_back({best, i++});
     head[best] = i;
-    head_stamp[best] = i < events.size() ? events[i].stamp : 0xFFFFFFFFU;
+    head_stamp[best] = i < events.size() ? events[i].stamp : kDone;
   }
 }
 

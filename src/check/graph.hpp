@@ -36,6 +36,8 @@ inline bool is_release(Mode m) { return m == Mode::Release || m == Mode::AcqRel 
 const char* to_string(Mode m);
 const char* to_string(Operation op);
 
+inline constexpr std::uint32_t kNotInCo = 0xFFFFFFFFU;
+
 struct Event {
   EventKind kind = EventKind::Start;
   Operation operation = Operation::ThreadStart;
@@ -53,7 +55,7 @@ struct Event {
   EventRef rf = kNoEvent;    // read: the write it reads
   std::uint32_t thread_arg = 0;  // spawn/join: the other thread
   std::uint32_t stamp = 0;   // order of addition
-  std::uint32_t co_index = 0xFFFFFFFFU;  // write: its position in co, kept by Graph (none: not in co)
+  std::uint32_t co_index = kNotInCo;  // write: its position in co, kept by Graph
   std::source_location where;
   View porf;  // events porf-before, and itself
   View hb;    // events happens-before, and itself
@@ -128,7 +130,7 @@ class Graph {
   // Where the write is in co (co.size() when it is not in co yet).
   std::size_t co_position(EventRef write) const {
     const std::uint32_t index = at(write).co_index;
-    return index == 0xFFFFFFFFU ? locations_[at(write).location].co.size() : index;
+    return index == kNotInCo ? locations_[at(write).location].co.size() : index;
   }
   void set_rf(EventRef read, EventRef write);  // and recompute the read's views
 
