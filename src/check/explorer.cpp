@@ -136,6 +136,15 @@ std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
   return th;
 }
 
+// The state of the thread a spawn creates, running the spawn's body; the
+// spawn's result is the child's number.
+void Explorer::add_thread_state(std::uint32_t child, PendingOp& spawn) {
+  if (threads_.size() <= child) threads_.resize(child + 1);
+  threads_[child] = new_thread_state();
+  threads_[child]->body = std::move(*spawn.body);  // the parent waits in spawn(), which owns it
+  spawn.result = child;
+}
+
 void Explorer::submit() {
   if (replaying_ && replay_without_switch()) return;
   ThreadState& th = *threads_[current_];
@@ -597,11 +606,7 @@ bool Explorer::replay_event(EventRef e) {
       break;
     case OpKind::Spawn: {
       if (ev.kind != EventKind::Spawn) return false;
-      const std::uint32_t child = ev.thread_arg;
-      if (threads_.size() <= child) threads_.resize(child + 1);
-      threads_[child] = new_thread_state();
-      threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
-      op.result = child;
+      add_thread_state(ev.thread_arg, op);
       break;
     }
     case OpKind::Fail:
@@ -886,10 +891,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       const EventRef ref = graph_.append(t, e);
       const std::uint32_t child = graph_.add_thread(ref);
       graph_.at(ref).thread_arg = child;
-      if (threads_.size() <= child) threads_.resize(child + 1);
-      threads_[child] = new_thread_state();
-      threads_[child]->body = std::move(*op.body);  // the parent waits in spawn(), which owns it
-      op.result = child;
+      add_thread_state(child, op);
       break;
     }
     case OpKind::Join: {

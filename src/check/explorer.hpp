@@ -162,6 +162,7 @@ class Explorer {
   std::vector<std::unique_ptr<ThreadState>> threads_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::unique_ptr<ThreadState> new_thread_state();
+  void add_thread_state(std::uint32_t child, PendingOp& spawn);
   std::vector<WorkItem> stack_;
   std::vector<EventRef> replay_buffer_;
   std::size_t replay_next_ = 0;  // the next event of replay_buffer_ to replay
