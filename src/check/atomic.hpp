@@ -97,6 +97,8 @@ class atomic {
     return rmw(check::RmwOp::Xor, operand, order, where);
   }
 
+  check::LocationId location() const { return location_; }
+
   // std::atomic's operators, seq_cst. They cannot capture the caller's line;
   // traces of code that uses them point at this header's operation name only.
   operator T() const { return load(); }

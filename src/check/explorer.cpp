@@ -55,6 +55,10 @@ struct Explorer::ThreadState {
   // was written; its next reads then take newer writes where there are any,
   // or the loop would spin on the same values until the step bound.
   std::vector<std::pair<std::uint32_t, EventRef>> retry_floor;
+  ProcessId process = 0;
+  bool may_crash = false;          // its process may be killed before any operation
+  bool shared_allocation = false;  // what it creates now is shared memory
+  std::size_t heap_used = 0;       // of its region of the model heap (allocate)
 };
 
 Explorer::Explorer(std::function<void()> body, check_options options)
@@ -133,16 +137,45 @@ std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
   th->last_reads.clear();
   th->last_iteration_read_only = false;
   th->retry_floor.clear();
+  th->process = 0;
+  th->may_crash = th->shared_allocation = false;
+  th->heap_used = 0;
   return th;
 }
 
 // The state of the thread a spawn creates, running the spawn's body; the
 // spawn's result is the child's number.
-void Explorer::add_thread_state(std::uint32_t child, PendingOp& spawn) {
+void Explorer::add_thread_state(std::uint32_t parent, std::uint32_t child, PendingOp& spawn) {
   if (threads_.size() <= child) threads_.resize(child + 1);
   threads_[child] = new_thread_state();
-  threads_[child]->body = std::move(*spawn.body);  // the parent waits in spawn(), which owns it
+  ThreadState& th = *threads_[child];
+  th.body = std::move(*spawn.body);  // the parent waits in spawn(), which owns it
+  // A process is named by its first thread, the same in every replay.
+  th.process = spawn.new_process ? child : threads_[parent]->process;
+  th.may_crash = spawn.new_process ? spawn.may_crash : threads_[parent]->may_crash;
   spawn.result = child;
+}
+
+ProcessId Explorer::current_process() const { return threads_[current_]->process; }
+bool Explorer::may_crash() const { return threads_[current_]->may_crash; }
+
+bool Explorer::set_shared_allocation(bool shared) {
+  return std::exchange(threads_[current_]->shared_allocation, shared);
+}
+
+namespace {
+constexpr std::size_t kHeapPerThread = 256 * 1024;
+}
+
+// A bump allocator per thread: a thread's allocations depend only on its own
+// operations, so each lands at the same address in every replay.
+void* Explorer::allocate(std::size_t bytes, std::size_t alignment) {
+  if (!heap_) heap_ = std::make_unique<std::byte[]>(kHeapPerThread * kMaxThreads);
+  ThreadState& th = *threads_[current_];
+  const std::size_t start = (th.heap_used + alignment - 1) / alignment * alignment;
+  if (alignment == 0 || start + bytes > kHeapPerThread) return nullptr;
+  th.heap_used = start + bytes;
+  return heap_.get() + current_ * kHeapPerThread + start;
 }
 
 void Explorer::submit() {
@@ -179,6 +212,7 @@ void Explorer::begin_thread(std::uint32_t t) {
 void Explorer::start_fiber(std::uint32_t t) {
   ThreadState& th = *threads_[t];
   th.started = true;
+  th.heap_used = 0;
   th.fiber = boost::context::fiber(std::allocator_arg, PooledStack(stacks_, &th.stack), [this, t](boost::context::fiber&& back) {
     ThreadState& self = *threads_[t];
     finish_switch(nullptr, &self.scheduler_bottom, &self.scheduler_size);
@@ -469,7 +503,8 @@ bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
   std::size_t kept = next.thread_size(t);
   std::size_t have = events.size();
   if (kept > have) return false;
-  if (kept < have && events[have - 1].kind == EventKind::End) --have;
+  if (kept < have && events[have - 1].kind == EventKind::End && events[have - 1].operation == Operation::ThreadEnd)
+    --have;
   if (kept < have && have == 1 && events[0].kind == EventKind::Start) --have;
   return kept == have;
 }
@@ -553,7 +588,14 @@ bool Explorer::deliver(PendingOp& op, const Event& ev) const {
       return true;
     case OpKind::Write: return ev.kind == EventKind::Write && ev.location == op.location && ev.value == op.value;
     case OpKind::Fence: return ev.kind == EventKind::Fence;
-    case OpKind::Join: return ev.kind == EventKind::Join && ev.thread_arg == op.thread_arg;
+    case OpKind::Join:
+      if (ev.kind != EventKind::Join || ev.thread_arg != op.thread_arg) return false;
+      op.result = graph_.thread(op.thread_arg).events.back().operation == Operation::Killed ? 1 : 0;
+      return true;
+    case OpKind::Choose:
+      if (ev.kind != EventKind::Choice || ev.expected != op.operand) return false;
+      op.result = ev.value;
+      return true;
     default: return false;
   }
 }
@@ -594,7 +636,11 @@ bool Explorer::replay_event(EventRef e) {
   PendingOp& op = th.op;
   switch (op.kind) {
     case OpKind::End:
-      if (ev.kind != EventKind::End) return false;
+      if (ev.kind != EventKind::End || ev.operation != Operation::ThreadEnd) return false;
+      th.finished = true;
+      return true;
+    case OpKind::Kill:
+      if (ev.kind != EventKind::End || ev.operation != Operation::Killed) return false;
       th.finished = true;
       return true;
     case OpKind::Create:
@@ -602,11 +648,12 @@ bool Explorer::replay_event(EventRef e) {
     case OpKind::Write:
     case OpKind::Fence:
     case OpKind::Join:
+    case OpKind::Choose:
       if (!deliver(op, ev)) return false;
       break;
     case OpKind::Spawn: {
       if (ev.kind != EventKind::Spawn) return false;
-      add_thread_state(ev.thread_arg, op);
+      add_thread_state(e.thread, ev.thread_arg, op);
       break;
     }
     case OpKind::Fail:
@@ -810,11 +857,13 @@ Explorer::RunEnd Explorer::classify_end() {
       what = "spins in a loop whose reads can see nothing new";
     } else {
       const Event& last = graph_.thread(t).events.back();
-      what = fmt::format("waits on {} ({})", graph_.location_name(last.location), to_string(last.operation));
+      what = fmt::format("waits on {} ({})", graph_.location_name(last.location),
+                         last.label != nullptr ? last.label : to_string(last.operation));
     }
     if (!who.empty()) who += "; ";
     who += fmt::format("thread {} {}", t, what);
   }
+  if (const std::string cause = crash_cause(); !cause.empty()) who += fmt::format(", caused by a crash: {}", cause);
   const PendingOp& first = threads_[waiting.front()]->op;
   record_error(spinning ? error::livelock : error::deadlock, who, first.where);
   return RunEnd::Error;
@@ -843,7 +892,8 @@ void Explorer::perform_forward(std::uint32_t t) {
       return;
     }
     case OpKind::Create: {
-      const std::uint32_t location = graph_.add_location(op.info, op.where);
+      const std::uint32_t location =
+          graph_.add_location(op.info, op.where, th.shared_allocation ? kSharedMemory : th.process);
       Event e;
       e.kind = EventKind::Init;
       e.operation = Operation::Create;
@@ -858,18 +908,24 @@ void Explorer::perform_forward(std::uint32_t t) {
       break;
     }
     case OpKind::Read:
+      if (!accessible(t, op.location)) return;
       add_read(t, op);
       if (error_ || abandon_) return;
       break;
     case OpKind::Write:
+      if (!accessible(t, op.location)) return;
       add_write(t, op);
       if (error_ || abandon_) return;
       break;
+    case OpKind::Choose: add_choice(t, op); break;
+    case OpKind::Prune: abandon_ = true; return;
+    case OpKind::Kill: kill_thread(t, op); return;
     case OpKind::Fence: {
       Event e;
       e.kind = EventKind::Fence;
       e.operation = Operation::Fence;
       e.mode = op.mode;
+      e.label = op.label;
       e.where = op.where;
       const EventRef ref = graph_.append(t, e);
       if (!consistency_.global_ok(graph_, ref)) {
@@ -891,7 +947,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       const EventRef ref = graph_.append(t, e);
       const std::uint32_t child = graph_.add_thread(ref);
       graph_.at(ref).thread_arg = child;
-      add_thread_state(child, op);
+      add_thread_state(t, child, op);
       break;
     }
     case OpKind::Join: {
@@ -901,6 +957,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       e.thread_arg = op.thread_arg;
       e.where = op.where;
       graph_.append(t, e);
+      op.result = graph_.thread(op.thread_arg).events.back().operation == Operation::Killed ? 1 : 0;
       break;
     }
     case OpKind::Yield: pass_yield(t, graph_.thread_size(t)); break;
@@ -925,9 +982,16 @@ std::size_t Explorer::pick(const std::vector<T>& choices) {
 
 void Explorer::push(WorkItem item) { stack_.push_back(std::move(item)); }
 
+namespace {
+// Whether a CAS-like read that reads `value` writes (spurious failures aside).
+bool compare_matches(const Event& r, Value value) {
+  return r.update != nullptr ? r.update(value, r.operand, nullptr) : value == r.expected;
+}
+}  // namespace
+
 void Explorer::apply_cas_outcome(Event& r, bool spurious) const {
   if (!r.compare) return;
-  const bool success = r.value == r.expected && !spurious;
+  const bool success = compare_matches(r, r.value) && !spurious;
   r.rmw = success;
   r.spurious = spurious;
   r.mode = success ? r.success_mode : r.failure_mode;
@@ -942,8 +1006,75 @@ Event Explorer::access_event(EventKind kind, const PendingOp& op) const {
   e.mode = graph_.location(op.location).info.kind == LocationKind::Plain ? Mode::NonAtomic : op.mode;
   e.location = op.location;
   e.rmw = op.rmw;
+  e.role = op.role;
+  e.label = op.label;
   e.where = op.where;
   return e;
+}
+
+// A process's private memory is its own: a pointer to it that reached
+// another process (through a pipe, a shared region) points at nothing there.
+bool Explorer::accessible(std::uint32_t t, std::uint32_t location) {
+  const ProcessId owner = graph_.location(location).process;
+  const ProcessId process = threads_[t]->process;
+  if (owner == kSharedMemory || owner == process) return true;
+  record_error(error::cross_process,
+               fmt::format("process {} (thread {}) accesses {}, private memory of process {}: an address from "
+                           "another process means nothing in this one",
+                           process, t, graph_.location_name(location), owner),
+               threads_[t]->op.where);
+  return false;
+}
+
+void Explorer::add_choice(std::uint32_t t, PendingOp& op) {
+  Event e;
+  e.kind = EventKind::Choice;
+  e.operation = Operation::Choose;
+  e.expected = op.operand;
+  e.label = op.label;
+  e.where = op.where;
+  const EventRef ref = graph_.append(t, e);
+  const auto n = static_cast<std::uint32_t>(op.operand);
+  Value chosen = 0;
+  if (options_.mode == search_mode::random) {
+    chosen = rng_() % n;
+  } else {
+    for (std::uint32_t k = n; k-- > 1;) {
+      Graph alternative = graph_;
+      alternative.at(ref).value = k;
+      WorkItem item;
+      item.graph = std::move(alternative);
+      item.preemptions = preemptions_;
+      item.last_thread = last_thread_;
+      push(std::move(item));
+    }
+  }
+  graph_.at(ref).value = chosen;
+  op.result = chosen;
+}
+
+// The thread ends where it stands: its process was killed. What it holds
+// stays held; its fiber is unwound when the run is reset.
+void Explorer::kill_thread(std::uint32_t t, const PendingOp& op) {
+  Event e;
+  e.kind = EventKind::End;
+  e.operation = Operation::Killed;
+  e.where = op.where;
+  graph_.append(t, e);
+  threads_[t]->finished = true;
+}
+
+std::string Explorer::crash_cause() const {
+  std::string cause;
+  for (std::uint32_t t = 0; t < graph_.thread_count(); ++t) {
+    const auto& events = graph_.thread(t).events;
+    if (events.empty() || events.back().operation != Operation::Killed) continue;
+    std::string file = events.back().where.file_name() != nullptr ? events.back().where.file_name() : "?";
+    if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);
+    cause += fmt::format("{}process {} was killed before its operation at {}:{}", cause.empty() ? "" : "; ",
+                         threads_[t]->process, file, events.back().where.line());
+  }
+  return cause;
 }
 
 void Explorer::add_read(std::uint32_t t, PendingOp& op) {
@@ -951,6 +1082,8 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   e.compare = op.compare;
   e.weak = op.weak;
   e.expected = op.value;
+  e.update = op.update;
+  e.operand = op.update != nullptr ? op.operand : 0;
   e.success_mode = op.mode;
   e.failure_mode = op.failure_mode;
   const EventRef ref = graph_.append(t, e);
@@ -981,7 +1114,7 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
     if (options_.mode == search_mode::optimal && op.operation == Operation::Lock && graph_.at(w).value != 0)
       continue;
     for (int spurious = 0; spurious < 2; ++spurious) {
-      if (spurious == 1 && !(op.compare && op.weak && graph_.at(w).value == op.value)) continue;
+      if (spurious == 1 && !(op.compare && op.weak && compare_matches(graph_.at(ref), graph_.at(w).value))) continue;
       // At most one spurious failure in a row per thread and location: a
       // retry loop would otherwise have one execution per number of failures.
       if (spurious == 1 && previous_attempt_failed_spuriously(t, op.location)) continue;
@@ -1010,7 +1143,7 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   } else {
     for (std::size_t i = 1; i < choices.size(); ++i) {
       if (options_.mode == search_mode::optimal && !choices[i].spurious && !op.rmw &&
-          !(op.compare && graph_.at(choices[i].write).value == op.value) &&
+          !(op.compare && compare_matches(graph_.at(ref), graph_.at(choices[i].write).value)) &&
           spin_waits_in_vain(t, ref, choices[i].write))
         continue;
       Graph alternative = graph_;
@@ -1061,7 +1194,10 @@ void Explorer::push_conflict_revisits(std::uint32_t t, EventRef read, const Pend
   const Event& r = graph_.at(read);
   Event e = access_event(EventKind::Write, op);
   e.mode = r.mode;
-  e.value = op.apply(r.value, op.operand, op.rmw_op);
+  if (op.update != nullptr)
+    op.update(r.value, op.operand, &e.value);
+  else
+    e.value = op.apply(r.value, op.operand, op.rmw_op);
   e.rmw = true;
   push_revisits(graph_, graph_.append_rmw_write(t, e));
   graph_.remove_last_write(t);
@@ -1163,6 +1299,8 @@ bool Explorer::check_event(EventRef ref) {
 // it is, so only then is this revisit the graph's one way in.
 bool Explorer::maximal(const Graph& g, EventRef ref, const View& writer_prefix, EventRef writer) const {
   const Event& e = g.at(ref);
+  // A choice is added with its first alternative; the others are pushed.
+  if (e.kind == EventKind::Choice) return e.value == 0;
   if (e.kind != EventKind::Read && e.kind != EventKind::Write) return true;
   if (e.kind == EventKind::Read && e.spurious) return false;
   const auto previous = [&](EventRef x) {
@@ -1223,7 +1361,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
         for (std::uint32_t j = keep.count(u); j < g.thread_size(u) && ok; ++j) ok = maximal(g, {u, j}, w.porf, write);
       if (!ok) continue;
       Graph base = g.restricted(keep);
-      const bool spurious_too = r.compare && r.weak && w.value == r.expected;
+      const bool spurious_too = r.compare && r.weak && compare_matches(r, w.value);
       for (int spurious = 0; spurious < 2; ++spurious) {
         if (spurious == 1 && !spurious_too) continue;
         Graph revisited = spurious_too ? base : std::move(base);

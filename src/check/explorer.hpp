@@ -27,6 +27,9 @@ namespace mh::check {
 
 enum class OpKind : std::uint8_t {
   Start, End, Create, Read, Write, Fence, Spawn, Join, Yield, Block, Fail,
+  Choose,  // `operand` alternatives
+  Prune,   // drop the execution (a duplicate)
+  Kill,    // the thread's process is killed here
 };
 
 // What a thread asks of the explorer; it waits, suspended, for the result.
@@ -44,10 +47,15 @@ struct PendingOp {
   RmwApply apply = nullptr;
   RmwOp rmw_op = RmwOp::Exchange;
   Value operand = 0;
+  UpdateFn update = nullptr;  // a conditional update's read: writes if update() accepts
+  const char* label = nullptr;
+  WriteRole role = WriteRole::rmw;  // an RMW's write part
   LocationInfo info;
   bool initialized = true;
   std::uint32_t thread_arg = 0;
   std::function<void()>* body = nullptr;
+  bool new_process = false;  // spawn: the child starts a process
+  bool may_crash = false;    // ... which may be killed at any step
   error fail_kind = error::none;
   std::string fail_message;
   std::source_location where;
@@ -66,10 +74,14 @@ struct PendingOp {
     value = operand = 0;
     apply = nullptr;
     rmw_op = RmwOp::Exchange;
+    update = nullptr;
+    label = nullptr;
+    role = WriteRole::rmw;
     info = LocationInfo{};
     initialized = true;
     thread_arg = 0;
     body = nullptr;
+    new_process = may_crash = false;
     fail_kind = error::none;
     fail_message.clear();
     result = 0;
@@ -93,6 +105,10 @@ class Explorer {
   std::uint32_t current_thread() const { return current_; }
   bool unwinding() const { return unwinding_; }
   std::vector<std::uint32_t>& held_mutexes();
+  ProcessId current_process() const;
+  bool may_crash() const;  // the current thread's process may be killed
+  bool set_shared_allocation(bool shared);
+  void* allocate(std::size_t bytes, std::size_t alignment);
 
  private:
   struct ThreadState;
@@ -162,7 +178,12 @@ class Explorer {
   std::vector<std::unique_ptr<ThreadState>> threads_;
   std::vector<std::unique_ptr<ThreadState>> spare_threads_;
   std::unique_ptr<ThreadState> new_thread_state();
-  void add_thread_state(std::uint32_t child, PendingOp& spawn);
+  void add_thread_state(std::uint32_t parent, std::uint32_t child, PendingOp& spawn);
+  void add_choice(std::uint32_t t, PendingOp& op);
+  void kill_thread(std::uint32_t t, const PendingOp& op);
+  bool accessible(std::uint32_t t, std::uint32_t location);
+  std::string crash_cause() const;
+  std::unique_ptr<std::byte[]> heap_;  // allocate(): a region per thread
   std::vector<WorkItem> stack_;
   std::vector<EventRef> replay_buffer_;
   std::size_t replay_next_ = 0;  // the next event of replay_buffer_ to replay

@@ -51,6 +51,9 @@ const char* to_string(Operation op) {
     case Operation::Unlock: return "unlock";
     case Operation::WaitRead: return "wait";
     case Operation::Notify: return "notify";
+    case Operation::Update: return "update";
+    case Operation::Choose: return "choose";
+    case Operation::Killed: return "killed";
   }
   return "?";
 }
@@ -83,10 +86,11 @@ std::string Graph::location_name(std::uint32_t index) const {
   return file + ":" + std::to_string(l.created_at.line());
 }
 
-std::uint32_t Graph::add_location(const LocationInfo& info, std::source_location created_at) {
+std::uint32_t Graph::add_location(const LocationInfo& info, std::source_location created_at, ProcessId process) {
   Location l;
   l.info = info;
   l.created_at = created_at;
+  l.process = process;
   locations_.push_back(std::move(l));
   return static_cast<std::uint32_t>(locations_.size() - 1);
 }
@@ -163,7 +167,8 @@ void Graph::compute_views(EventRef ref) {
   if (e.kind == EventKind::Read && e.rf != kNoEvent) {
     const Event& w = at(e.rf);
     porf.join(w.porf);
-    if (e.mode != Mode::NonAtomic && is_acquire(e.mode)) hb.join(w.msg);
+    // A store's read part only finds what the store overwrites.
+    if (e.mode != Mode::NonAtomic && is_acquire(e.mode) && e.role != WriteRole::store) hb.join(w.msg);
   } else if (e.kind == EventKind::Join) {
     const auto& child = threads_[e.thread_arg].events;
     if (!child.empty()) {
@@ -175,14 +180,21 @@ void Graph::compute_views(EventRef ref) {
     // its thread read ([rel]; rs; rf; po; [F acq]).
     for (std::uint32_t i = 0; i < ref.index; ++i) {
       const Event& r = events[i];
-      if (r.kind == EventKind::Read && r.mode != Mode::NonAtomic && r.rf != kNoEvent) hb.join(at(r.rf).msg);
+      if (r.kind == EventKind::Read && r.mode != Mode::NonAtomic && r.rf != kNoEvent && r.role != WriteRole::store)
+        hb.join(at(r.rf).msg);
     }
   }
   e.porf = porf;
   e.hb = hb;
 
   e.msg = View();
-  if (e.kind == EventKind::Write && e.mode != Mode::NonAtomic) {
+  if (e.kind == EventKind::Write && e.rmw && e.role == WriteRole::kernel) {
+    // Transparent: it releases what the write it overwrote released, and
+    // what its own order releases; it heads no sequence of its thread.
+    if (is_release(e.mode)) e.msg = hb;
+    const Event& read_part = events[ref.index - 1];
+    if (read_part.rf != kNoEvent && is_write_like(at(read_part.rf))) e.msg.join(at(read_part.rf).msg);
+  } else if (e.kind == EventKind::Write && e.mode != Mode::NonAtomic) {
     // Release sequences: heads are this write and earlier writes of this
     // thread to the same location (RC11's [W]; po|loc?); a head is released
     // by its own order or by a release fence before it. An RMW continues the
@@ -198,10 +210,11 @@ void Graph::compute_views(EventRef ref) {
     e.msg = release_view(ref.index);
     for (std::uint32_t i = 0; i < ref.index; ++i) {
       const Event& h = events[i];
-      if (h.kind == EventKind::Write && h.mode != Mode::NonAtomic && h.location == e.location)
+      if (h.kind == EventKind::Write && h.mode != Mode::NonAtomic && h.location == e.location &&
+          h.role != WriteRole::kernel)
         e.msg.join(release_view(i));
     }
-    if (e.rmw && ref.index > 0) {
+    if (e.rmw && ref.index > 0 && e.role == WriteRole::rmw) {
       const Event& read_part = events[ref.index - 1];
       if (read_part.rf != kNoEvent && is_write_like(at(read_part.rf))) e.msg.join(at(read_part.rf).msg);
     }

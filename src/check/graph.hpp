@@ -18,13 +18,16 @@
 
 namespace mh::check {
 
-enum class EventKind : std::uint8_t { Start, End, Spawn, Join, Init, Read, Write, Fence };
+enum class EventKind : std::uint8_t { Start, End, Spawn, Join, Init, Read, Write, Fence, Choice };
 
 // Which API operation produced an event, for traces and for replay checks.
 enum class Operation : std::uint8_t {
   ThreadStart, ThreadEnd, Spawn, Join, Create,
   Load, Store, Exchange, FetchAdd, FetchSub, FetchAnd, FetchOr, FetchXor, CompareExchange,
   Fence, Lock, TryLock, Unlock, WaitRead, Notify,
+  Update,   // a conditional read-modify-write (check::conditional_update)
+  Choose,   // a choice among alternatives (check::choose)
+  Killed,   // the end of a thread whose process was killed
 };
 
 // C++ memory orders plus "not atomic" (mh::var, initialisation).
@@ -46,12 +49,16 @@ struct Event {
   bool spurious = false;     // read of a weak CAS that fails although the value matched
   bool uninitialized = false;  // init of a default-constructed atomic
   bool compare = false;        // read of a CAS-like operation: writes only if value == expected
+  WriteRole role = WriteRole::rmw;  // an RMW's write: what it stands for (runtime.hpp)
   bool weak = false;           // ... and may fail spuriously
   Mode success_mode = Mode::Relaxed;
   Mode failure_mode = Mode::Relaxed;
   std::uint32_t location = 0;
   Value value = 0;           // written, or read
-  Value expected = 0;        // CAS: compared against
+  Value expected = 0;        // CAS: compared against; choice: how many alternatives
+  UpdateFn update = nullptr;  // conditional update: decides, with `operand`, whether it writes
+  Value operand = 0;
+  const char* label = nullptr;  // the operation's name in traces, if not its Operation's
   EventRef rf = kNoEvent;    // read: the write it reads
   std::uint32_t thread_arg = 0;  // spawn/join: the other thread
   std::uint32_t stamp = 0;   // order of addition
@@ -69,6 +76,7 @@ struct Location {
   // Modification order, init first; most locations see few writes.
   boost::container::small_vector<EventRef, 6> co;
   bool alive = true;         // false once its creating event was deleted by a revisit
+  ProcessId process = kSharedMemory;  // whose private memory it is
 };
 
 struct ThreadEvents {
@@ -120,7 +128,7 @@ class Graph {
   // Appends the write part of an RMW whose read part is the thread's last
   // event, right after the write that read took in co (atomicity).
   EventRef append_rmw_write(std::uint32_t thread, Event e);
-  std::uint32_t add_location(const LocationInfo& info, std::source_location created_at);
+  std::uint32_t add_location(const LocationInfo& info, std::source_location created_at, ProcessId process);
   // The user's name for a location, or file:line of its creation.
   std::string location_name(std::uint32_t l) const;
   // A new location's initialising write, first in its co.

@@ -5,6 +5,7 @@
 #include "assert.hpp"
 #include "atomic.hpp"
 #include "condition_variable.hpp"
+#include "heap.hpp"
 #include "model_registry.hpp"
 #include "mutex.hpp"
 #include "options.hpp"

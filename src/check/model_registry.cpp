@@ -14,7 +14,7 @@ std::vector<registered_model>& registry() {
   return models;
 }
 
-constexpr std::array<std::pair<error, std::string_view>, 9> kErrorNames{{
+constexpr std::array<std::pair<error, std::string_view>, 11> kErrorNames{{
     {error::none, "none"},
     {error::assertion, "assertion"},
     {error::data_race, "data_race"},
@@ -24,6 +24,8 @@ constexpr std::array<std::pair<error, std::string_view>, 9> kErrorNames{{
     {error::mutex_misuse, "mutex_misuse"},
     {error::nondeterminism, "nondeterminism"},
     {error::exception, "exception"},
+    {error::cross_process, "cross_process"},
+    {error::os_misuse, "os_misuse"},
 }};
 }  // namespace
 

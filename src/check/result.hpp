@@ -20,6 +20,8 @@ enum class error : std::uint8_t {
   mutex_misuse,        // unlock of a mutex the thread does not hold, relock by its owner
   nondeterminism,      // the code did something different when replayed
   exception,           // a test thread let an exception escape
+  cross_process,       // a process touched memory private to another process
+  os_misuse,           // a modeled OS object used against its contract (a closed pipe, a wrong semaphore)
 };
 
 std::string_view to_string(error kind);

@@ -52,6 +52,20 @@ Value add_to(Value old_value, Value operand, RmwOp) { return old_value + operand
   std::terminate();
 }
 
+// A process that may crash is killed here in one of the explored executions:
+// before the operation, so that nothing of it happens.
+void crash_point(Explorer& x, std::source_location where) {
+  if (!x.may_crash()) return;
+  PendingOp& choice = fresh_op(x, OpKind::Choose, where);
+  choice.operand = 2;
+  choice.label = "crash here?";
+  x.submit();
+  if (x.current_op().result == 0) return;
+  fresh_op(x, OpKind::Kill, where);
+  x.submit();
+  std::terminate();  // a killed thread is never resumed, only unwound
+}
+
 }  // namespace
 
 bool inside_check() { return active_explorer() != nullptr; }
@@ -70,10 +84,12 @@ LocationId new_location(const LocationInfo& info, bool initialized, Value initia
 
 void end_location(LocationId) {}
 
-Value load(LocationId location, std::memory_order order, std::source_location where) {
+Value load(LocationId location, std::memory_order order, std::source_location where, const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
+  crash_point(x, where);
   PendingOp& op = fresh_op(x, OpKind::Read, where);
+  op.label = label;
   op.operation = Operation::Load;
   op.location = location;
   op.mode = mode_of(order);
@@ -81,10 +97,13 @@ Value load(LocationId location, std::memory_order order, std::source_location wh
   return x.current_op().result;
 }
 
-void store(LocationId location, Value value, std::memory_order order, std::source_location where) {
+void store(LocationId location, Value value, std::memory_order order, std::source_location where,
+           const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
+  crash_point(x, where);
   PendingOp& op = fresh_op(x, OpKind::Write, where);
+  op.label = label;
   op.operation = Operation::Store;
   op.location = location;
   op.mode = mode_of(order);
@@ -95,11 +114,13 @@ void store(LocationId location, Value value, std::memory_order order, std::sourc
 namespace {
 
 Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, std::source_location where, RmwOp op,
-          Value operand, RmwApply apply) {
+          Value operand, RmwApply apply, const char* label = nullptr, WriteRole role = WriteRole::rmw) {
   PendingOp& read = fresh_op(x, OpKind::Read, where);
+  read.label = label;
   read.operation = operation;
   read.location = location;
   read.mode = mode;
+  read.role = role;  // a store's read part acquires nothing (Graph::compute_views)
   read.rmw = true;
   read.apply = apply;
   read.rmw_op = op;
@@ -107,6 +128,8 @@ Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, std:
   x.submit();
   const Value old_value = x.current_op().result;
   PendingOp& write = fresh_op(x, OpKind::Write, where);
+  write.label = label;
+  write.role = role;
   write.operation = operation;
   write.location = location;
   write.mode = mode;
@@ -135,8 +158,10 @@ bool compare_read(Explorer& x, Operation operation, LocationId location, Value& 
 }
 
 void rmw_write(Explorer& x, Operation operation, LocationId location, Mode mode, Value value,
-               std::source_location where) {
+               std::source_location where, const char* label = nullptr, WriteRole role = WriteRole::rmw) {
   PendingOp& op = fresh_op(x, OpKind::Write, where);
+  op.label = label;
+  op.role = role;
   op.operation = operation;
   op.location = location;
   op.mode = mode;
@@ -148,16 +173,51 @@ void rmw_write(Explorer& x, Operation operation, LocationId location, Mode mode,
 }  // namespace
 
 Value read_modify_write(LocationId location, RmwOp op, Value operand, RmwApply apply, std::memory_order order,
-                        std::source_location where) {
+                        std::source_location where, const char* label, WriteRole role) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
-  return rmw(x, operation_of(op), location, mode_of(order), where, op, operand, apply);
+  crash_point(x, where);
+  return rmw(x, operation_of(op), location, mode_of(order), where, op, operand, apply, label, role);
+}
+
+bool conditional_update(LocationId location, UpdateFn update, Value operand, std::memory_order success,
+                        std::memory_order failure, Value& seen, std::source_location where, const char* label,
+                        WriteRole role) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return false;
+  crash_point(x, where);
+  PendingOp& op = fresh_op(x, OpKind::Read, where);
+  op.operation = Operation::Update;
+  op.location = location;
+  op.mode = mode_of(success);
+  op.failure_mode = mode_of(failure);
+  op.compare = true;
+  op.update = update;
+  op.operand = operand;
+  op.label = label;
+  op.role = role;
+  x.submit();
+  seen = x.current_op().result;
+  if (!x.current_op().success) return false;
+  Value next = 0;
+  update(seen, operand, &next);
+  rmw_write(x, Operation::Update, location, mode_of(success), next, where, label, role);
+  return true;
+}
+
+void wait_for_change(LocationId location, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return;
+  PendingOp& op = fresh_op(x, OpKind::Block, where);
+  op.location = location;
+  x.submit();
 }
 
 bool compare_exchange(LocationId location, Value& expected, Value desired, std::memory_order success,
                       std::memory_order failure, bool weak, std::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
+  crash_point(x, where);
   const Mode success_mode = mode_of(success);
   if (!compare_read(x, Operation::CompareExchange, location, expected, success_mode, mode_of(failure), weak, desired,
                     where))
@@ -166,10 +226,12 @@ bool compare_exchange(LocationId location, Value& expected, Value desired, std::
   return true;
 }
 
-void fence(std::memory_order order, std::source_location where) {
+void fence(std::memory_order order, std::source_location where, const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
+  crash_point(x, where);
   PendingOp& op = fresh_op(x, OpKind::Fence, where);
+  op.label = label;
   op.mode = mode_of(order);
   x.submit();
 }
@@ -181,22 +243,83 @@ void yield(std::source_location where) {
   x.submit();
 }
 
-ThreadId spawn(std::function<void()> body, std::source_location where) {
-  Explorer& x = explorer();
-  if (x.unwinding()) return 0;
+namespace {
+ThreadId spawn_thread(Explorer& x, std::function<void()>& body, bool new_process, bool may_crash,
+                      std::source_location where) {
+  // Killing one thread of a process stands for killing the process only
+  // when the process has no other thread.
+  if (x.may_crash())
+    fail(x, error::os_misuse, "a process that may crash cannot start threads (crash injection kills one thread)",
+         where);
   PendingOp& op = fresh_op(x, OpKind::Spawn, where);
   op.body = &body;
+  op.new_process = new_process;
+  op.may_crash = may_crash;
   x.submit();
   return static_cast<ThreadId>(x.current_op().result);
 }
+}  // namespace
 
-void join(ThreadId thread, std::source_location where) {
+ThreadId spawn(std::function<void()> body, std::source_location where) {
   Explorer& x = explorer();
-  if (x.unwinding()) return;
+  if (x.unwinding()) return 0;
+  return spawn_thread(x, body, false, false, where);
+}
+
+ThreadId spawn_process(std::function<void()> body, bool may_crash, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return 0;
+  return spawn_thread(x, body, true, may_crash, where);
+}
+
+ThreadId current_thread() { return explorer().current_thread(); }
+ProcessId current_process() { return explorer().current_process(); }
+bool set_shared_allocation(bool shared) { return explorer().set_shared_allocation(shared); }
+
+void* allocate(std::size_t bytes, std::size_t alignment) {
+  Explorer& x = explorer();
+  void* memory = x.allocate(bytes, alignment);
+  if (memory == nullptr && !x.unwinding())
+    fail(x, error::exception, "the model heap of this thread is exhausted (256 KiB per thread)",
+         std::source_location::current());
+  return memory;
+}
+
+void deallocate(void*) {}  // the model heap is reset with each run
+
+std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding() || n <= 1) return 0;
+  PendingOp& op = fresh_op(x, OpKind::Choose, where);
+  op.operand = n;
+  op.label = label;
+  x.submit();
+  return static_cast<std::uint32_t>(x.current_op().result);
+}
+
+void prune(std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) std::terminate();
+  fresh_op(x, OpKind::Prune, where);
+  x.submit();
+  std::terminate();  // an abandoned thread is never resumed, only unwound
+}
+
+void report_error(error kind, std::string message, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) std::terminate();
+  fail(x, kind, std::move(message), where);
+}
+
+bool join(ThreadId thread, std::source_location where) {
+  Explorer& x = explorer();
+  if (x.unwinding()) return false;
+  crash_point(x, where);
   if (thread == x.current_thread()) fail(x, error::deadlock, "a thread joins itself", where);
   PendingOp& op = fresh_op(x, OpKind::Join, where);
   op.thread_arg = thread;
   x.submit();
+  return x.current_op().result != 0;
 }
 
 namespace {
@@ -209,6 +332,7 @@ bool holds(Explorer& x, LocationId mutex) {
 void mutex_lock(LocationId mutex, std::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
+  crash_point(x, where);
   if (holds(x, mutex)) fail(x, error::mutex_misuse, "lock of a mutex this thread already holds", where);
   for (;;) {
     Value seen = 0;
@@ -230,6 +354,7 @@ void mutex_lock(LocationId mutex, std::source_location where) {
 bool mutex_try_lock(LocationId mutex, std::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
+  crash_point(x, where);
   if (holds(x, mutex)) fail(x, error::mutex_misuse, "try_lock of a mutex this thread already holds", where);
   Value seen = 0;
   if (!compare_read(x, Operation::TryLock, mutex, seen, Mode::Acquire, Mode::Relaxed, false, x.current_thread() + 1,
@@ -243,6 +368,7 @@ bool mutex_try_lock(LocationId mutex, std::source_location where) {
 void mutex_unlock(LocationId mutex, std::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
+  crash_point(x, where);
   auto& held = x.held_mutexes();
   const auto it = std::find(held.begin(), held.end(), mutex);
   if (it == held.end()) fail(x, error::mutex_misuse, "unlock of a mutex this thread does not hold", where);

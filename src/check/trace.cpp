@@ -12,6 +12,7 @@ namespace mh::check {
 namespace {
 
 std::string format_value(const LocationInfo& info, Value v) {
+  if (info.format != nullptr) return info.format(v);
   if (info.type != nullptr && std::string_view(info.type) == "bool") return v != 0 ? "true" : "false";
   if (info.type != nullptr && std::string_view(info.type) == "pointer") return v == 0 ? "nullptr" : fmt::format("{:#x}", v);
   if (info.is_signed && info.bytes < 8) {
@@ -50,7 +51,7 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
     TraceEvent te;
     te.number = number[{ref.thread, ref.index}];
     te.thread = ref.thread;
-    te.operation = to_string(e.operation);
+    te.operation = e.label != nullptr ? e.label : to_string(e.operation);
     te.source = source_of(e.where);
     if (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Init) {
       const Location& l = graph_.location(e.location);
@@ -65,6 +66,8 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
       if (e.kind != EventKind::Init) involved[e.location] = true;
     } else if (e.kind == EventKind::Fence) {
       te.order = to_string(e.mode);
+    } else if (e.kind == EventKind::Choice) {
+      te.value = fmt::format("{} of {}", e.value, e.expected);
     } else if (e.kind == EventKind::Spawn || e.kind == EventKind::Join) {
       te.value = fmt::format("thread {}", e.thread_arg);
     }
