@@ -170,7 +170,7 @@ constexpr std::size_t kHeapPerThread = 256 * 1024;
 // A bump allocator per thread: a thread's allocations depend only on its own
 // operations, so each lands at the same address in every replay.
 void* Explorer::allocate(std::size_t bytes, std::size_t alignment) {
-  if (!heap_) heap_ = std::make_unique<std::byte[]>(kHeapPerThread * kMaxThreads);
+  if (!heap_) heap_.reset(new std::byte[kHeapPerThread * kMaxThreads]);  // untouched until used
   ThreadState& th = *threads_[current_];
   const std::size_t start = (th.heap_used + alignment - 1) / alignment * alignment;
   if (alignment == 0 || start + bytes > kHeapPerThread) return nullptr;
@@ -558,17 +558,23 @@ bool Explorer::retry_in_place(EventRef read) {
   return replay_event(read) && !error_;
 }
 
-// In optimal mode a waiting thread never reads again; if what it read is no
-// longer the latest write, this graph can only end blocked (the graph in
-// which it reads the newer write is explored through a revisit), so it is
-// cut here rather than after every other thread has been explored.
+// In optimal mode a thread waiting on a mutex never reads again; once the
+// lock attempt it failed no longer reads the latest write, this graph can
+// only end blocked, so it is cut here rather than after every other thread
+// has been explored. The graph in which the attempt reads the unlock is a
+// revisit; one in which it reads a later write is reached through the lock
+// conflicts (another lock that read the same unlock revisits the attempt).
+// That holds for locks only: a wait whose condition several writes satisfy
+// (a spin loop, a condition variable, a semaphore, a pipe) may read any of
+// them, and a later one can only revisit the wait's read in this graph, so
+// such graphs are explored to their end.
 bool Explorer::waits_in_vain() const {
   for (std::uint32_t t = 0; t < threads_.size(); ++t) {
     if (!threads_[t] || threads_[t]->finished || !threads_[t]->started) continue;
-    const OpKind kind = threads_[t]->op.kind;
-    if (kind == OpKind::Block || (kind == OpKind::Yield && reads_since_yield(t))) {
-      if (!stuck_for_good(t)) return true;
-    }
+    if (threads_[t]->op.kind != OpKind::Block) continue;
+    const auto& events = graph_.thread(t).events;
+    if (events.empty() || events.back().operation != Operation::Lock) continue;
+    if (!stuck_for_good(t)) return true;
   }
   return false;
 }
