@@ -2,10 +2,14 @@
 // trace order, bounds, runs continued without a replay.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "check/mh.hpp"
+#include "os/pipe.hpp"
 
 namespace {
 
@@ -221,6 +225,86 @@ TEST(CheckEngine, AbandonedThreadsRunTheirDestructors) {
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_GT(result.blocked, 0U);
   EXPECT_EQ(alive, 0);
+}
+
+}  // namespace
+
+namespace {
+
+// An await loop may end on any write that satisfies it: with writers of 1
+// and 2, RC11 (and SC) let the loop read either. A search that stops a run
+// as soon as the awaited write is no longer the latest loses the second.
+TEST(CheckEngine, AwaitLoopSeesEveryWriteThatEndsIt) {
+  std::set<int> seen;
+  const mh::check_result result = mh::model_check([&] {
+    mh::atomic<int> x{0, "x"};
+    mh::thread one([&] { x.store(1, memory_order_relaxed); });
+    mh::thread two([&] { x.store(2, memory_order_relaxed); });
+    int v = 0;
+    while ((v = x.load(memory_order_relaxed)) == 0) mh::yield();
+    one.join();
+    two.join();
+    seen.insert(v);
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(seen, (std::set<int>{1, 2}));
+}
+
+// The same for a wait in the runtime: a reader blocked on an empty pipe may
+// take either writer's byte first (the pipe is a conditional update that
+// fails while empty, then waits).
+TEST(CheckEngine, BlockingWaitSeesEveryWriteThatEndsIt) {
+  std::set<char> seen;
+  const mh::check_result result = mh::model_check([&] {
+    mh::os::pipe channel(mh::os::pipe_options{}, "channel");
+    mh::thread one([&] { channel.write("a", 1); });
+    mh::thread two([&] { channel.write("x", 1); });
+    char first = 0;
+    MH_ASSERT(channel.read(&first, 1) == 1);
+    char second = 0;
+    MH_ASSERT(channel.read(&second, 1) == 1);
+    one.join();
+    two.join();
+    seen.insert(first);
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(seen, (std::set<char>{'a', 'x'}));
+}
+
+// check::choose: each alternative once, the first explored first.
+TEST(CheckEngine, ChoiceExploresEachAlternativeOnce) {
+  std::vector<std::uint32_t> order;
+  const mh::check_result result =
+      mh::model_check([&] { order.push_back(mh::check::choose(3, "which", std::source_location::current())); });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 3U);
+  std::sort(order.begin(), order.end());
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{0, 1, 2}));
+}
+
+// A choice combines with the reads around it: two choices of 2 and a read
+// of one of two writes give 2 * 2 * 2 executions.
+TEST(CheckEngine, ChoicesMultiplyWithReads) {
+  const mh::check_result result = mh::model_check([] {
+    mh::atomic<int> x{0, "x"};
+    mh::thread writer([&] { x.store(1, memory_order_relaxed); });
+    mh::check::choose(2, "a", std::source_location::current());
+    x.load(memory_order_relaxed);
+    mh::check::choose(2, "b", std::source_location::current());
+    writer.join();
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 8U);
+}
+
+// check::prune drops an execution without a verdict.
+TEST(CheckEngine, PrunedExecutionsAreNotCounted) {
+  const mh::check_result result = mh::model_check([] {
+    if (mh::check::choose(3, "which", std::source_location::current()) == 2)
+      mh::check::prune(std::source_location::current());
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(result.executions, 2U);
 }
 
 }  // namespace
