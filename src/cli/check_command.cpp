@@ -91,6 +91,18 @@ std::size_t widest_name(const std::vector<const mh::registered_model*>& models) 
   return width;
 }
 
+// The protocol or algorithm a model is a variant of: its source file's name.
+std::string family_of(const mh::registered_model& model) {
+  return std::filesystem::path(model.file).stem().string();
+}
+
+struct TableWidths {
+  std::size_t family = std::string_view("model").size();
+  std::size_t variant = std::string_view("variant").size();
+  std::size_t expected = std::string_view("expected").size();
+  std::size_t verdict = std::string_view("bound reached").size();
+};
+
 std::size_t widest_expectation(const std::vector<const mh::registered_model*>& models) {
   std::size_t width = 2;  // "ok"
   for (const auto* model : models) width = std::max(width, report::expected_name(model->expected).size());
@@ -109,17 +121,30 @@ void print_list(const std::vector<const mh::registered_model*>& models) {
   }
 }
 
-// `peterson_seq_cst  ok  (expected ok)  12 executions (8 blocked)  0.001 s`,
-// columns aligned across the run for the usual case where the outcome is the
-// expected one.
-std::string result_line(const mh::registered_model& model, const mh::check_result& result,
-                        std::size_t name_width, std::size_t expected_width) {
-  const std::string expectation = "(expected " + report::expected_name(model.expected) + ")";
-  const std::size_t expectation_width = expected_width + std::string_view("(expected )").size();
+TableWidths table_widths(const std::vector<const mh::registered_model*>& models) {
+  TableWidths w;
+  for (const auto* model : models) {
+    w.family = std::max(w.family, family_of(*model).size());
+    w.variant = std::max(w.variant, model->name.size());
+    w.expected = std::max(w.expected, report::expected_name(model->expected).size());
+  }
+  return w;
+}
+
+std::string table_header(const TableWidths& w) {
+  return fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {}", "model", w.family, "variant", w.variant, "expected",
+                     w.expected, "verdict", w.verdict, "executions, time");
+}
+
+// `peterson  peterson_seq_cst  ok  ok  12 executions (8 blocked)  0.001 s`:
+// the model's family (its source file), the variant (the name to check it
+// by), what it is registered to exhibit, what the search found.
+std::string result_line(const mh::registered_model& model, const mh::check_result& result, const TableWidths& w) {
   const std::string blocked = result.blocked > 0 ? fmt::format(" ({} blocked)", result.blocked) : "";
-  return fmt::format("{:<{}}  {:<{}}  {:<{}}  {} execution{}{}  {:.3f} s", model.name, name_width,
-                     outcome_text(result), expected_width, expectation, expectation_width, result.executions,
-                     result.executions == 1 ? "" : "s", blocked, result.seconds);
+  return fmt::format("{:<{}}  {:<{}}  {:<{}}  {:<{}}  {} execution{}{}  {:.3f} s", family_of(model), w.family,
+                     model.name, w.variant, report::expected_name(model.expected), w.expected,
+                     outcome_text(result), w.verdict, result.executions, result.executions == 1 ? "" : "s", blocked,
+                     result.seconds);
 }
 
 // Refuses a results path that cannot be written before anything runs.
@@ -139,7 +164,11 @@ int run_check_command(const CheckCommandOptions& options) {
   // ran and nothing was written.
   const auto selected = select_models(options.models);
   if (!selected) return 2;
-  const std::vector<const mh::registered_model*>& models = *selected;
+  std::vector<const mh::registered_model*> models = *selected;
+  // Every model: grouped by family, then by name. Named ones: as given.
+  if (options.models.empty())
+    std::stable_sort(models.begin(), models.end(),
+                     [](const auto* a, const auto* b) { return family_of(*a) < family_of(*b); });
   if (options.list) {
     print_list(models);
     return 0;
@@ -161,8 +190,8 @@ int run_check_command(const CheckCommandOptions& options) {
   }
 
   const bool terminal = ::isatty(STDERR_FILENO) != 0;
-  const std::size_t name_width = widest_name(models);
-  const std::size_t expected_width = widest_expectation(models);
+  const TableWidths widths = table_widths(models);
+  std::cout << table_header(widths) << "\n";
   nlohmann::json records = nlohmann::json::array();
   std::vector<std::string> differences;
   double total_seconds = 0;
@@ -184,16 +213,21 @@ int run_check_command(const CheckCommandOptions& options) {
     }
     if (terminal) std::cerr << "\r\033[K" << std::flush;
 
-    std::cout << result_line(model, result, name_width, expected_width) << "\n";
+    std::cout << result_line(model, result, widths) << "\n";
+    const bool as_expected = report::meets(model.expected, result);
     // A trace says what happened itself; otherwise the engine's note (which
     // bound stopped the search, or that a random or bounded search was not
-    // exhaustive) goes under the line.
-    if (result.trace)
+    // exhaustive) goes under the line. The traces of expected errors only
+    // when asked for: by --traces, or by naming the models.
+    const bool show_trace = !as_expected || options.traces || !options.models.empty();
+    if (result.trace && show_trace)
       std::cout << mh::check::format_trace(*result.trace) << "\n";
+    else if (result.trace)
+      std::cout << "  " << result.message << "\n";
     else if (!result.message.empty())
       std::cout << "  " << result.message << "\n";
     std::cout << std::flush;
-    if (!report::meets(model.expected, result))
+    if (!as_expected)
       differences.push_back(fmt::format("{}: expected {}, got {}{}", model.name,
                                         report::expected_name(model.expected), outcome_text(result),
                                         result.message.empty() ? "" : " (" + result.message + ")"));

@@ -26,6 +26,7 @@ struct CheckCommandOptions {
   std::optional<std::uint32_t> max_steps_per_thread;
   std::optional<std::string> time_limit;  // a duration: 90s, 2m, 1500ms
   std::optional<std::string> replay;      // an execution id; exactly one model
+  bool traces = false;                    // print every error's trace, expected ones too
 };
 
 // Returns the exit code: 0 every model came out as registered, 1 one did not

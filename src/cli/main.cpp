@@ -30,6 +30,9 @@ int main(int argc, char** argv) try {
       "check", "Model-check registered models (models/, MH_MODEL) against their expected errors");
   check_command->add_option("models", model_check.models, "Model names (default: every registered model)");
   check_command->add_flag("--list", model_check.list, "List the models: name, expected verdict, description");
+  check_command->add_flag("--traces", model_check.traces,
+                          "Print the trace of every error found, expected ones too (default: only of results that "
+                          "differ from their expectation, and of models named on the command line)");
   check_command->add_option("--json", model_check.json,
                             "Write the results JSON (docs/results.md) to this file");
   check_command->add_option("--model", model_check.memory_model,
