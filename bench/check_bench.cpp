@@ -6,6 +6,8 @@
 //   - executions per second on small models (Peterson, SPSC ring, SB,
 //     Dekker), each checked over and over for at least MIN_SECONDS per run,
 //     so that a check of a millisecond is not timed alone;
+//   - every variant of the protocol models (futex mutex, pipe handoff, shared
+//     memory + semaphore): verdict, executions, runs and the median time;
 //   - executions per second over the whole registered suite, each model with
 //     its own registered options, as `memharness check` runs it.
 // Every time is the median of RUNS runs. "executions" are complete,
@@ -133,6 +135,31 @@ int main(int argc, char** argv) {
     std::printf("  %-18s %-8s %10llu %8llu %14.0f %14.0f\n", name, last.verdict,
                 static_cast<unsigned long long>(last.executions), static_cast<unsigned long long>(last.runs),
                 median(per_second), median(runs_per_second));
+  }
+
+  // The protocols of DESIGN.md, every variant (issue 4's figure: the
+  // 3-thread futex mutex, take 3, exhaustively in under 10 s).
+  std::printf("\nprotocol models (optimal, rc11)\n");
+  std::printf("  %-38s %-13s %10s %10s %10s %10s\n", "model", "verdict", "executions", "blocked", "runs",
+              "median s");
+  for (const mh::registered_model& model : mh::registered_models()) {
+    const std::string file = model.file;
+    const bool protocol = file.find("futex_mutex") != std::string::npos ||
+                          file.find("pipe_handoff") != std::string::npos ||
+                          file.find("shm_semaphore") != std::string::npos;
+    if (!protocol) continue;
+    std::vector<double> times;
+    mh::check_result r;
+    for (int run = 0; run < runs; ++run) {
+      const auto start = Clock::now();
+      r = mh::check_model(model.name);
+      times.push_back(seconds_since(start));
+    }
+    const std::string verdict =
+        r.verdict == mh::verdict::error_found ? std::string(mh::to_string(r.error)) : std::string(mh::to_string(r.verdict));
+    std::printf("  %-38s %-13s %10llu %10llu %10llu %10.4f\n", model.name.c_str(), verdict.c_str(),
+                static_cast<unsigned long long>(r.executions), static_cast<unsigned long long>(r.blocked),
+                static_cast<unsigned long long>(r.runs), median(times));
   }
 
   // The whole registered suite, as `memharness check` with no name runs it.

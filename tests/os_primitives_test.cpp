@@ -192,6 +192,38 @@ TEST(Pipe, SmallWritesAreAtomic) {
   EXPECT_EQ(streams, (std::set<std::string>{"aabb", "bbaa"}));
 }
 
+// Only writes of at most PIPE_BUF bytes are atomic: a larger one goes in as
+// room allows, and another writer's bytes may land in the middle of it
+// (pipe(7)). A pipe of one page (Linux's smallest), a 4097-byte write and a
+// 1-byte write.
+TEST(Pipe, LargeWritesMayInterleave) {
+  mh::os::pipe_options options;
+  options.capacity = mh::os::kPipeBuf;
+  options.short_reads = false;
+  std::set<std::size_t> b_positions;
+  const mh::check_result result = mh::model_check([&] {
+    Pipe channel(options, "p");
+    const std::string large(mh::os::kPipeBuf + 1, 'a');
+    mh::thread a([&] { channel.write(large.data(), large.size()); });
+    mh::thread b([&] { channel.write("b", 1); });
+    std::string got;
+    while (got.size() < large.size() + 1) {
+      std::string buffer(large.size() + 1, '\0');
+      const ssize_t n = channel.read(buffer.data(), buffer.size() - got.size());
+      MH_ASSERT(n > 0);
+      got.append(buffer.data(), static_cast<std::size_t>(n));
+    }
+    a.join();
+    b.join();
+    b_positions.insert(got.find('b'));
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  ASSERT_FALSE(b_positions.empty());
+  EXPECT_EQ(*b_positions.begin(), 0U);                     // before the large write
+  EXPECT_EQ(*b_positions.rbegin(), mh::os::kPipeBuf + 1);  // after it
+  EXPECT_GT(b_positions.size(), 2U) << "the 1-byte write never landed inside the 4097-byte one";
+}
+
 // A full pipe blocks the writer until the reader makes room; the bytes still
 // arrive in order.
 TEST(Pipe, AWriterWaitsForRoom) {

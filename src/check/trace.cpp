@@ -96,10 +96,10 @@ std::string format_trace(const Trace& trace) {
   else
     out += fmt::format("{}\n", trace.message);
   out += fmt::format("execution {} (replay: --replay {})\n", trace.replay_id, trace.replay_id);
-  out += fmt::format("  {:>4}  {:>6}  {:<28} {:<8} {:<22} {:>10}  {:<8} {}\n", "#", "thread", "operation", "order",
+  out += fmt::format("  {:>4}  {:>6}  {:<36} {:<8} {:<22} {:>10}  {:<8} {}\n", "#", "thread", "operation", "order",
                      "location", "value", "reads", "source");
   for (const TraceEvent& e : trace.events)
-    out += fmt::format("  {:>4}  {:>6}  {:<28} {:<8} {:<22} {:>10}  {:<8} {}\n", e.number, e.thread, e.operation,
+    out += fmt::format("  {:>4}  {:>6}  {:<36} {:<8} {:<22} {:>10}  {:<8} {}\n", e.number, e.thread, e.operation,
                        e.order, e.location, e.value, e.read_from, e.source);
   if (!trace.relations.empty()) out += "relations:\n";
   for (const LocationRelations& r : trace.relations) {

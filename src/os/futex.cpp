@@ -132,7 +132,7 @@ futex_result futex_location::wait(std::uint32_t expected, std::source_location w
   Value seen = 0;
   if (!check::conditional_update(location_, &compare_and_queue, expected | (Value{self} << 32),
                                  std::memory_order_relaxed, std::memory_order_relaxed, seen, where,
-                                 "futex_wait: compare and queue", check::WriteRole::kernel)) {
+                                 "futex_wait: compare+queue", check::WriteRole::kernel)) {
     spurious_before_[self] = false;
     return futex_result::value_changed;
   }
@@ -145,7 +145,7 @@ futex_result futex_location::wait(std::uint32_t expected, std::source_location w
     // explores, so one choice stands for a spurious wake-up at any time.
     const bool left =
         check::conditional_update(location_, &leave_queue, self, std::memory_order_relaxed,
-                                  std::memory_order_relaxed, seen, where, "futex_wait: leave queue (spurious)",
+                                  std::memory_order_relaxed, seen, where, "futex_wait: spurious wake",
                                   check::WriteRole::kernel);
     spurious_before_[self] = left;
     return left ? futex_result::spurious : futex_result::woken;

@@ -174,14 +174,14 @@ ssize_t pipe::write(const void* data, std::size_t n, std::source_location where)
 
 ssize_t pipe::read(void* data, std::size_t n, std::source_location where) {
   if (n == 0) return 0;
-  // Choice k > 0: this read returns exactly k bytes (a short read); 0: all
-  // that is available, up to n. Runs where k would not be short are dropped:
+  // Choice k > 0 ("k of n" in traces): this read returns exactly k bytes (a
+  // short read); 0: all that is available, up to n. Runs where k would not be short are dropped:
   // choice 0 gives the same result.
   std::size_t limit = n;
   std::uint32_t short_count = 0;
   if (options_.short_reads && n > 1) {
     short_count = check::choose(static_cast<std::uint32_t>(std::min<std::size_t>(n, 64)),
-                                "pipe read: short read of k bytes? (0: no)", where);
+                                "pipe read: short read?", where);
     if (short_count != 0) limit = short_count;
   }
   for (;;) {
