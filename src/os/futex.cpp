@@ -114,8 +114,10 @@ std::uint32_t futex_location::exchange(std::uint32_t value, std::memory_order or
   return value_of(check::read_modify_write(location_, check::RmwOp::Exchange, value, &replace_value, order, where));
 }
 
-std::uint32_t futex_location::fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where) {
-  return value_of(check::read_modify_write(location_, check::RmwOp::Add, operand, &add_to_value, order, where));
+std::uint32_t futex_location::fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where,
+                                        const char* label) {
+  return value_of(
+      check::read_modify_write(location_, check::RmwOp::Add, operand, &add_to_value, order, where, label));
 }
 
 bool futex_location::compare_exchange(std::uint32_t& expected, std::uint32_t desired, std::memory_order success,

@@ -63,7 +63,8 @@ class futex_location {
   std::uint32_t load(std::memory_order order, std::source_location where) const;
   void store(std::uint32_t value, std::memory_order order, std::source_location where);
   std::uint32_t exchange(std::uint32_t value, std::memory_order order, std::source_location where);
-  std::uint32_t fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where);
+  std::uint32_t fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where,
+                          const char* label = nullptr);
   bool compare_exchange(std::uint32_t& expected, std::uint32_t desired, std::memory_order success,
                         std::memory_order failure, std::source_location where);
   futex_result wait(std::uint32_t expected, std::source_location where);
@@ -109,7 +110,7 @@ class futex_word {
   }
   T fetch_sub(T operand, std::memory_order order = std::memory_order_seq_cst,
               std::source_location where = std::source_location::current()) {
-    return static_cast<T>(word_.fetch_add(0U - static_cast<std::uint32_t>(operand), order, where));
+    return static_cast<T>(word_.fetch_add(0U - static_cast<std::uint32_t>(operand), order, where, "fetch_sub"));
   }
   // No spurious failures: compare_exchange_weak behaves as the strong one.
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
