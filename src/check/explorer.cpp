@@ -864,7 +864,8 @@ Explorer::RunEnd Explorer::classify_end() {
     } else {
       const Event& last = graph_.thread(t).events.back();
       what = fmt::format("waits on {} ({})", graph_.location_name(last.location),
-                         last.label != nullptr ? last.label : to_string(last.operation));
+                         event_extra(last.extra).label != nullptr ? event_extra(last.extra).label
+                                                                  : to_string(last.operation));
     }
     if (!who.empty()) who += "; ";
     who += fmt::format("thread {} {}", t, what);
@@ -931,7 +932,7 @@ void Explorer::perform_forward(std::uint32_t t) {
       e.kind = EventKind::Fence;
       e.operation = Operation::Fence;
       e.mode = op.mode;
-      e.label = op.label;
+      e.extra = intern_event_extra(op.label, nullptr);
       e.where = op.where;
       const EventRef ref = graph_.append(t, e);
       if (!consistency_.global_ok(graph_, ref)) {
@@ -991,7 +992,8 @@ void Explorer::push(WorkItem item) { stack_.push_back(std::move(item)); }
 namespace {
 // Whether a CAS-like read that reads `value` writes (spurious failures aside).
 bool compare_matches(const Event& r, Value value) {
-  return r.update != nullptr ? r.update(value, r.operand, nullptr) : value == r.expected;
+  const UpdateFn update = event_extra(r.extra).update;
+  return update != nullptr ? update(value, r.expected, nullptr) : value == r.expected;
 }
 }  // namespace
 
@@ -1013,7 +1015,7 @@ Event Explorer::access_event(EventKind kind, const PendingOp& op) const {
   e.location = op.location;
   e.rmw = op.rmw;
   e.role = op.role;
-  e.label = op.label;
+  e.extra = intern_event_extra(op.label, nullptr);
   e.where = op.where;
   return e;
 }
@@ -1037,7 +1039,7 @@ void Explorer::add_choice(std::uint32_t t, PendingOp& op) {
   e.kind = EventKind::Choice;
   e.operation = Operation::Choose;
   e.expected = op.operand;
-  e.label = op.label;
+  e.extra = intern_event_extra(op.label, nullptr);
   e.where = op.where;
   const EventRef ref = graph_.append(t, e);
   const auto n = static_cast<std::uint32_t>(op.operand);
@@ -1087,9 +1089,8 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
   Event e = access_event(EventKind::Read, op);
   e.compare = op.compare;
   e.weak = op.weak;
-  e.expected = op.value;
-  e.update = op.update;
-  e.operand = op.update != nullptr ? op.operand : 0;
+  e.expected = op.update != nullptr ? op.operand : op.value;
+  e.extra = intern_event_extra(op.label, op.update);
   e.success_mode = op.mode;
   e.failure_mode = op.failure_mode;
   const EventRef ref = graph_.append(t, e);

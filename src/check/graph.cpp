@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
+#include <vector>
 
 namespace mh::check {
 
@@ -57,6 +59,21 @@ const char* to_string(Operation op) {
   }
   return "?";
 }
+
+namespace {
+thread_local std::vector<EventExtra> g_extras{EventExtra{}};
+}  // namespace
+
+std::uint16_t intern_event_extra(const char* label, UpdateFn update) {
+  if (label == nullptr && update == nullptr) return 0;
+  for (std::size_t i = 1; i < g_extras.size(); ++i)
+    if (g_extras[i].label == label && g_extras[i].update == update) return static_cast<std::uint16_t>(i);
+  if (g_extras.size() > 0xFFFF) throw std::length_error("more than 65,535 labelled operations");
+  g_extras.push_back(EventExtra{label, update});
+  return static_cast<std::uint16_t>(g_extras.size() - 1);
+}
+
+const EventExtra& event_extra(std::uint16_t number) { return g_extras[number]; }
 
 Graph::Graph() { threads_.emplace_back(); }
 

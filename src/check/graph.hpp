@@ -41,6 +41,17 @@ const char* to_string(Operation op);
 
 inline constexpr std::uint32_t kNotInCo = 0xFFFFFFFFU;
 
+// What few events have: a label for traces (the OS primitives name their
+// operations) and a conditional update's function. Kept out of Event, whose
+// size every graph copy pays, as a small number into a table of this OS
+// thread (a check runs on one).
+struct EventExtra {
+  const char* label = nullptr;
+  UpdateFn update = nullptr;
+};
+std::uint16_t intern_event_extra(const char* label, UpdateFn update);  // 0 when both are null
+const EventExtra& event_extra(std::uint16_t number);
+
 struct Event {
   EventKind kind = EventKind::Start;
   Operation operation = Operation::ThreadStart;
@@ -50,19 +61,17 @@ struct Event {
   bool uninitialized = false;  // init of a default-constructed atomic
   bool compare = false;        // read of a CAS-like operation: writes only if value == expected
   WriteRole role = WriteRole::rmw;  // an RMW's write: what it stands for (runtime.hpp)
+  std::uint16_t extra = 0;          // the label and update function, if any (event_extra)
   bool weak = false;           // ... and may fail spuriously
   Mode success_mode = Mode::Relaxed;
   Mode failure_mode = Mode::Relaxed;
   std::uint32_t location = 0;
-  Value value = 0;           // written, or read
-  Value expected = 0;        // CAS: compared against; choice: how many alternatives
-  UpdateFn update = nullptr;  // conditional update: decides, with `operand`, whether it writes
-  Value operand = 0;
-  const char* label = nullptr;  // the operation's name in traces, if not its Operation's
   EventRef rf = kNoEvent;    // read: the write it reads
   std::uint32_t thread_arg = 0;  // spawn/join: the other thread
   std::uint32_t stamp = 0;   // order of addition
   std::uint32_t co_index = kNotInCo;  // write: its position in co, kept by Graph
+  Value value = 0;           // written, or read
+  Value expected = 0;        // CAS: compared against; conditional update: its operand; choice: how many
   std::source_location where;
   View porf;  // events porf-before, and itself
   View hb;    // events happens-before, and itself

@@ -51,7 +51,8 @@ Trace Explorer::build_trace(error kind, const std::string& message) const {
     TraceEvent te;
     te.number = number[{ref.thread, ref.index}];
     te.thread = ref.thread;
-    te.operation = e.label != nullptr ? e.label : to_string(e.operation);
+    const char* label = event_extra(e.extra).label;
+    te.operation = label != nullptr ? label : to_string(e.operation);
     te.source = source_of(e.where);
     if (e.kind == EventKind::Read || e.kind == EventKind::Write || e.kind == EventKind::Init) {
       const Location& l = graph_.location(e.location);
