@@ -171,6 +171,41 @@ TEST(Pipe, ShortReadsAreExploredOnlyWithTheOption) {
   EXPECT_EQ(counts(false), (std::set<ssize_t>{4}));
 }
 
+// Two readers share the stream 1 | 2 3 (two writes, then the end): each read
+// takes a prefix of what is left, main's read of 2 may be short. So t1 (two
+// 1-byte reads) and main (one read of up to 2) split it 5 ways, among them
+// main taking only 2 of the 2 3 there, between t1's reads: a short read that
+// only a later write makes possible (a run that chose it must not be dropped
+// while the pipe holds too little for it; found by comparing with the random
+// search).
+TEST(Pipe, ShortReadsBetweenAnotherReadersReads) {
+  const auto splits = outcomes_of<std::string>([] {
+    Pipe channel(mh::os::pipe_options{}, "p");
+    std::string t1_got;
+    mh::thread t1([&] {
+      for (int i = 0; i < 2; ++i) {
+        char c = 0;
+        t1_got += channel.read(&c, 1) == 1 ? std::string(1, static_cast<char>('0' + c)) : std::string("$");
+      }
+    });
+    mh::thread writer([&] {
+      const char bytes[] = {1, 2, 3};
+      channel.write(bytes, 1);
+      channel.write(bytes + 1, 2);
+      channel.close_write();
+    });
+    char got[2] = {0, 0};
+    const ssize_t n = channel.read(got, 2);
+    std::string main_got;
+    for (ssize_t i = 0; i < n; ++i) main_got += static_cast<char>('0' + got[i]);
+    t1.join();
+    writer.join();
+    return "t1:" + t1_got + " main:" + main_got;
+  });
+  EXPECT_EQ(splits, (std::set<std::string>{"t1:12 main:3", "t1:13 main:2", "t1:1$ main:23", "t1:23 main:1",
+                                           "t1:3$ main:12"}));
+}
+
 // Writes of at most PIPE_BUF bytes are atomic: two writers' 2-byte writes
 // arrive whole, in either order, never interleaved.
 TEST(Pipe, SmallWritesAreAtomic) {

@@ -843,7 +843,7 @@ Explorer::RunEnd Explorer::classify_end() {
     return RunEnd::Complete;
   }
   for (std::uint32_t t : waiting)
-    if (!stuck_for_good(t)) {
+    if (!stuck_for_good(t) || (threads_[t]->op.kind == OpKind::Block && threads_[t]->op.duplicate_unless_changed)) {
       ++blocked_;
       return RunEnd::Blocked;
     }

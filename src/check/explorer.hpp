@@ -56,6 +56,7 @@ struct PendingOp {
   std::function<void()>* body = nullptr;
   bool new_process = false;  // spawn: the child starts a process
   bool may_crash = false;    // ... which may be killed at any step
+  bool duplicate_unless_changed = false;  // block: stuck for good, the execution is a duplicate
   error fail_kind = error::none;
   std::string fail_message;
   std::source_location where;
@@ -81,7 +82,7 @@ struct PendingOp {
     initialized = true;
     thread_arg = 0;
     body = nullptr;
-    new_process = may_crash = false;
+    new_process = may_crash = duplicate_unless_changed = false;
     fail_kind = error::none;
     fail_message.clear();
     result = 0;

@@ -205,11 +205,12 @@ bool conditional_update(LocationId location, UpdateFn update, Value operand, std
   return true;
 }
 
-void wait_for_change(LocationId location, std::source_location where) {
+void wait_for_change(LocationId location, std::source_location where, bool for_a_different_value) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   PendingOp& op = fresh_op(x, OpKind::Block, where);
   op.location = location;
+  op.duplicate_unless_changed = for_a_different_value;
   x.submit();
 }
 

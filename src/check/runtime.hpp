@@ -76,8 +76,12 @@ bool conditional_update(LocationId location, UpdateFn update, Value operand, std
                         WriteRole role = WriteRole::rmw);
 // Waits until the thread's last event, a read of `location`, is no longer
 // the latest write there: the caller then reads again. A wait that nothing
-// can end is reported as a deadlock.
-void wait_for_change(LocationId location, std::source_location where);
+// can end is reported as a deadlock, except a wait `for_a_different_value`:
+// one in an execution that only duplicates another (explored through another
+// choice) unless a later write ends the wait; if nothing does, the execution
+// is dropped without a verdict. (Dropping it at once would lose the later
+// writes that revisit the read.)
+void wait_for_change(LocationId location, std::source_location where, bool for_a_different_value = false);
 // Returns whether the exchange happened; `expected` receives the value read.
 bool compare_exchange(LocationId location, Value& expected, Value desired, std::memory_order success,
                       std::memory_order failure, bool weak, std::source_location where);

@@ -60,6 +60,9 @@ constexpr int kOpShift = 56;
 Value operand_of(Op op, Value argument) { return (Value{op} << kOpShift) | argument; }
 Op op_of(Value operand) { return static_cast<Op>(operand >> kOpShift); }
 Value argument_of(Value operand) { return operand & ((Value{1} << kOpShift) - 1); }
+// A read's argument: its limit, and whether it must take exactly that many
+// bytes (a short read: only when more are there).
+constexpr Value kExactly = Value{1} << 55;
 
 bool pipe_update(Value state_number, Value operand, Value* next) {
   PipeState s = table().at(state_number);
@@ -74,10 +77,12 @@ bool pipe_update(Value state_number, Value operand, Value* next) {
       s.bytes += chunk.substr(0, std::min(room, chunk.size()));
       break;
     }
-    case kRead:
-      if (s.bytes.empty()) return false;
-      s.bytes.erase(0, std::min<std::size_t>(argument, s.bytes.size()));
+    case kRead: {
+      const std::size_t limit = argument & (kExactly - 1);
+      if ((argument & kExactly) != 0 ? s.bytes.size() <= limit : s.bytes.empty()) return false;
+      s.bytes.erase(0, std::min(limit, s.bytes.size()));
       break;
+    }
     case kCloseWrite:
       if (s.writers == 0) return false;
       --s.writers;
@@ -174,9 +179,11 @@ ssize_t pipe::write(const void* data, std::size_t n, std::source_location where)
 
 ssize_t pipe::read(void* data, std::size_t n, std::source_location where) {
   if (n == 0) return 0;
-  // Choice k > 0 ("k of n" in traces): this read returns exactly k bytes (a
-  // short read); 0: all that is available, up to n. Runs where k would not be short are dropped:
-  // choice 0 gives the same result.
+  // Choice k > 0 ("k of n" in traces): this read returns exactly k bytes, a
+  // short read, which needs more than k bytes there; 0: all that is
+  // available, up to n. While no more than k are there, the read waits
+  // for a write that adds some: if none comes, the execution is dropped, as
+  // choice 0 gives it (dropping it at once would lose those writes).
   std::size_t limit = n;
   std::uint32_t short_count = 0;
   if (options_.short_reads && n > 1) {
@@ -186,20 +193,21 @@ ssize_t pipe::read(void* data, std::size_t n, std::source_location where) {
   }
   for (;;) {
     Value seen = 0;
-    if (check::conditional_update(location_, &pipe_update, operand_of(kRead, limit), success_order(options_),
+    const Value argument = short_count != 0 ? limit | kExactly : limit;
+    if (check::conditional_update(location_, &pipe_update, operand_of(kRead, argument), success_order(options_),
                                   failure_order(options_), seen, where, "pipe read")) {
       const PipeState before = table().at(seen);
-      if (short_count != 0 && limit >= before.bytes.size()) check::prune(where);
       const std::size_t taken = std::min(limit, before.bytes.size());
       std::memcpy(data, before.bytes.data(), taken);
       return static_cast<ssize_t>(taken);
     }
     const PipeState s = table().at(seen);
     if (s.readers == 0) check::report_error(error::os_misuse, "read from a pipe whose read ends are all closed", where);
-    if (s.writers == 0) {
-      if (short_count != 0) check::prune(where);
-      return 0;  // end of file
+    if (short_count != 0 && (!s.bytes.empty() || s.writers == 0)) {
+      check::wait_for_change(location_, where, true);  // not short with what is there
+      continue;
     }
+    if (s.writers == 0) return 0;  // end of file
     check::wait_for_change(location_, where);  // empty
   }
 }
