@@ -153,11 +153,12 @@ void Explorer::add_thread_state(std::uint32_t parent, std::uint32_t child, Pendi
   // A process is named by its first thread, the same in every replay.
   th.process = spawn.new_process ? child : threads_[parent]->process;
   th.may_crash = spawn.new_process ? spawn.may_crash : threads_[parent]->may_crash;
+  any_may_crash_ = any_may_crash_ || th.may_crash;
   spawn.result = child;
 }
 
 ProcessId Explorer::current_process() const { return threads_[current_]->process; }
-bool Explorer::may_crash() const { return threads_[current_]->may_crash; }
+bool Explorer::current_may_crash() const { return threads_[current_]->may_crash; }
 
 bool Explorer::set_shared_allocation(bool shared) {
   return std::exchange(threads_[current_]->shared_allocation, shared);

@@ -107,7 +107,9 @@ class Explorer {
   bool unwinding() const { return unwinding_; }
   std::vector<std::uint32_t>& held_mutexes();
   ProcessId current_process() const;
-  bool may_crash() const;  // the current thread's process may be killed
+  // The current thread's process may be killed. (Checked before every
+  // operation: the common case, no crashing process at all, stays inline.)
+  bool may_crash() const { return any_may_crash_ && current_may_crash(); }
   bool set_shared_allocation(bool shared);
   void* allocate(std::size_t bytes, std::size_t alignment);
 
@@ -185,6 +187,8 @@ class Explorer {
   bool accessible(std::uint32_t t, std::uint32_t location);
   std::string crash_cause() const;
   std::unique_ptr<std::byte[]> heap_;  // allocate(): a region per thread
+  bool current_may_crash() const;
+  bool any_may_crash_ = false;  // some thread of this check may be killed
   std::vector<WorkItem> stack_;
   std::vector<EventRef> replay_buffer_;
   std::size_t replay_next_ = 0;  // the next event of replay_buffer_ to replay

@@ -64,8 +64,7 @@ namespace {
 thread_local std::vector<EventExtra> g_extras{EventExtra{}};
 }  // namespace
 
-std::uint16_t intern_event_extra(const char* label, UpdateFn update) {
-  if (label == nullptr && update == nullptr) return 0;
+std::uint16_t intern_event_extra_slow(const char* label, UpdateFn update) {
   for (std::size_t i = 1; i < g_extras.size(); ++i)
     if (g_extras[i].label == label && g_extras[i].update == update) return static_cast<std::uint16_t>(i);
   if (g_extras.size() > 0xFFFF) throw std::length_error("more than 65,535 labelled operations");

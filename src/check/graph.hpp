@@ -49,7 +49,10 @@ struct EventExtra {
   const char* label = nullptr;
   UpdateFn update = nullptr;
 };
-std::uint16_t intern_event_extra(const char* label, UpdateFn update);  // 0 when both are null
+std::uint16_t intern_event_extra_slow(const char* label, UpdateFn update);
+inline std::uint16_t intern_event_extra(const char* label, UpdateFn update) {  // 0 when both are null
+  return label == nullptr && update == nullptr ? 0 : intern_event_extra_slow(label, update);
+}
 const EventExtra& event_extra(std::uint16_t number);
 
 struct Event {
