@@ -316,6 +316,40 @@ TEST(Pipe, UseOfAClosedEndIsReported) {
   EXPECT_TRUE(result.found(mh::error::os_misuse)) << result.message;
 }
 
+// socketpair(2): two endpoints, a byte stream each way; closing one end
+// gives the other end of file. An echo: 2 bytes there, the same back.
+TEST(Socketpair, EchoesBothWaysAndEndsWhenThePeerCloses) {
+  mh::os::pipe_options options;
+  options.short_reads = false;
+  mh::check_result result;
+  const auto replies = outcomes_of<std::string>(
+      [options] {
+        mh::os::socketpair pair(options, "pair");
+        mh::thread server([&] {
+          auto end = pair.end(1);
+          char request[2];
+          std::size_t got = 0;
+          while (got < 2) got += static_cast<std::size_t>(end.read(request + got, 2 - got));
+          end.write(request, 2);
+          char more;
+          MH_ASSERT_MSG(end.read(&more, 1) == 0, "the client's close ends the stream");
+        });
+        auto end = pair.end(0);
+        end.write("hi", 2);
+        std::string reply;
+        while (reply.size() < 2) {
+          char buffer[2];
+          reply.append(buffer, static_cast<std::size_t>(end.read(buffer, 2 - reply.size())));
+        }
+        end.close();
+        server.join();
+        return reply;
+      },
+      &result);
+  EXPECT_TRUE(result.ok()) << mh::testing::describe(result);
+  EXPECT_EQ(replies, std::set<std::string>{"hi"});
+}
+
 // --- semaphore -----------------------------------------------------------
 
 // sem_trywait fails with EAGAIN at 0; sem_wait waits for a post; a post
