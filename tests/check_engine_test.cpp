@@ -297,14 +297,4 @@ TEST(CheckEngine, ChoicesMultiplyWithReads) {
   EXPECT_EQ(result.executions, 8U);
 }
 
-// check::prune drops an execution without a verdict.
-TEST(CheckEngine, PrunedExecutionsAreNotCounted) {
-  const mh::check_result result = mh::model_check([] {
-    if (mh::check::choose(3, "which", std::source_location::current()) == 2)
-      mh::check::prune(std::source_location::current());
-  });
-  EXPECT_TRUE(result.ok()) << result.message;
-  EXPECT_EQ(result.executions, 2U);
-}
-
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -306,14 +307,24 @@ TEST(Pipe, EndOfFileAndBrokenPipe) {
             std::set<int>{1});
 }
 
-// A read with every read end closed is the model's misuse, not a hang.
+// Using an end that is closed is the model's misuse (EBADF for a real
+// descriptor), reported, not a hang: a second close of the only write end,
+// and a read after the only read end was closed although bytes are there.
 TEST(Pipe, UseOfAClosedEndIsReported) {
-  const mh::check_result result = mh::model_check([] {
+  const mh::check_result closed_twice = mh::model_check([] {
     Pipe channel(mh::os::pipe_options{}, "p");
     channel.close_write();
     channel.close_write();
   });
-  EXPECT_TRUE(result.found(mh::error::os_misuse)) << result.message;
+  EXPECT_TRUE(closed_twice.found(mh::error::os_misuse)) << closed_twice.message;
+  const mh::check_result read_after_close = mh::model_check([] {
+    Pipe channel(mh::os::pipe_options{}, "p");
+    channel.write("x", 1);
+    channel.close_read();
+    char c;
+    channel.read(&c, 1);
+  });
+  EXPECT_TRUE(read_after_close.found(mh::error::os_misuse)) << read_after_close.message;
 }
 
 // socketpair(2): two endpoints, a byte stream each way; closing one end
@@ -449,6 +460,44 @@ TEST(Process, CrashesAreExploredAndReported) {
   });
   ASSERT_TRUE(held.found(mh::error::deadlock)) << held.message;
   EXPECT_NE(held.message.find("caused by a crash"), std::string::npos) << held.message;
+}
+
+// A process that may crash still waits in a spin loop like any other: the
+// crash point its loop passes is no change of state, so a loop that can
+// only spin is still found (livelock), and one that ends still ends.
+TEST(Process, SpinLoopsOfAProcessThatMayCrash) {
+  const auto spin = [](bool flag_set) {
+    return mh::model_check([flag_set] {
+      struct Region {
+        mh::atomic<int> flag{0, "flag"};
+      };
+      mh::os::shared_memory<Region> region;
+      mh::os::process waiter([&] {
+        while (region->flag.load(std::memory_order_relaxed) == 0) mh::yield();
+      }, mh::os::process_options{.may_crash = true});
+      if (flag_set) region->flag.store(1, std::memory_order_relaxed);
+      waiter.wait();
+    });
+  };
+  const mh::check_result ends = spin(true);
+  EXPECT_TRUE(ends.ok()) << mh::testing::describe(ends);
+  const mh::check_result spins = spin(false);
+  EXPECT_TRUE(spins.found(mh::error::livelock)) << mh::testing::describe(spins);
+}
+
+// mh::make honours the type's alignment (up to a page).
+TEST(ModelHeap, ObjectsAreAligned) {
+  struct alignas(64) Line {
+    int value = 0;
+  };
+  std::set<bool> aligned;
+  const mh::check_result result = mh::model_check([&] {
+    mh::make<char>();
+    const Line* line = mh::make<Line>();
+    aligned.insert(reinterpret_cast<std::uintptr_t>(line) % 64 == 0);
+  });
+  EXPECT_TRUE(result.ok()) << result.message;
+  EXPECT_EQ(aligned, std::set<bool>{true});
 }
 
 // Addresses from mh::make are the same in every replay, so they may travel

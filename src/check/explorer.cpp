@@ -21,6 +21,14 @@ bool is_memory(const Event& e) { return e.kind == EventKind::Read || is_write_li
 
 Explorer* active_explorer() { return g_active; }
 
+const char kCrashPointLabel[] = "crash here?";
+
+namespace {
+bool passed_crash_point(const Event& e) {
+  return e.kind == EventKind::Choice && e.value == 0 && event_extra(e.extra).label == kCrashPointLabel;
+}
+}  // namespace
+
 namespace {
 // Mapping stacks costs more than a small check: they are kept for the next
 // check with the same stack size.
@@ -171,10 +179,11 @@ constexpr std::size_t kHeapPerThread = 256 * 1024;
 // A bump allocator per thread: a thread's allocations depend only on its own
 // operations, so each lands at the same address in every replay.
 void* Explorer::allocate(std::size_t bytes, std::size_t alignment) {
-  if (!heap_) heap_.reset(new std::byte[kHeapPerThread * kMaxThreads]);  // untouched until used
+  // Page-aligned, so that any alignment up to a page holds at the offsets.
+  if (!heap_) heap_.reset(static_cast<std::byte*>(::operator new(kHeapPerThread * kMaxThreads, std::align_val_t{4096})));
   ThreadState& th = *threads_[current_];
   const std::size_t start = (th.heap_used + alignment - 1) / alignment * alignment;
-  if (alignment == 0 || start + bytes > kHeapPerThread) return nullptr;
+  if (start + bytes > kHeapPerThread) return nullptr;
   th.heap_used = start + bytes;
   return heap_.get() + current_ * kHeapPerThread + start;
 }
@@ -681,7 +690,7 @@ std::optional<std::vector<std::pair<std::uint32_t, Value>>> Explorer::iteration_
     if (events[i].kind == EventKind::Read) {
       if (events[i].spurious) return std::nullopt;  // the next attempt may succeed: not waiting
       reads.emplace_back(events[i].location, events[i].value);
-    } else if (events[i].kind != EventKind::Fence) {
+    } else if (events[i].kind != EventKind::Fence && !passed_crash_point(events[i])) {
       return std::nullopt;
     }
   }
@@ -707,7 +716,7 @@ std::optional<std::size_t> Explorer::repeated_reads(std::uint32_t t, std::uint32
   std::size_t k = 0;
   for (std::uint32_t i = th.yield_mark; i < end; ++i) {
     const Event& e = events[i];
-    if (e.kind == EventKind::Fence) continue;
+    if (e.kind == EventKind::Fence || passed_crash_point(e)) continue;
     if (e.kind != EventKind::Read || e.spurious || k == th.last_reads.size()) return std::nullopt;
     if (th.last_reads[k] != std::pair<std::uint32_t, Value>{e.location, e.value}) return std::nullopt;
     if (stale != nullptr && !reads_latest(graph_, e)) *stale = true;
@@ -926,7 +935,6 @@ void Explorer::perform_forward(std::uint32_t t) {
       if (error_ || abandon_) return;
       break;
     case OpKind::Choose: add_choice(t, op); break;
-    case OpKind::Prune: abandon_ = true; return;
     case OpKind::Kill: kill_thread(t, op); return;
     case OpKind::Fence: {
       Event e;

@@ -28,9 +28,13 @@ namespace mh::check {
 enum class OpKind : std::uint8_t {
   Start, End, Create, Read, Write, Fence, Spawn, Join, Yield, Block, Fail,
   Choose,  // `operand` alternatives
-  Prune,   // drop the execution (a duplicate)
   Kill,    // the thread's process is killed here
 };
+
+// The label of a crash point's choice (runtime.cpp): its first alternative
+// (no crash) changes nothing, so a spin loop's iteration that passed one is
+// still a pure retry.
+extern const char kCrashPointLabel[];
 
 // What a thread asks of the explorer; it waits, suspended, for the result.
 struct PendingOp {
@@ -186,7 +190,10 @@ class Explorer {
   void kill_thread(std::uint32_t t, const PendingOp& op);
   bool accessible(std::uint32_t t, std::uint32_t location);
   std::string crash_cause() const;
-  std::unique_ptr<std::byte[]> heap_;  // allocate(): a region per thread
+  struct PageAlignedDelete {
+    void operator()(std::byte* p) const { ::operator delete(p, std::align_val_t{4096}); }
+  };
+  std::unique_ptr<std::byte, PageAlignedDelete> heap_;  // allocate(): a region per thread
   bool current_may_crash() const;
   bool any_may_crash_ = false;  // some thread of this check may be killed
   std::vector<WorkItem> stack_;

@@ -58,7 +58,7 @@ void crash_point(Explorer& x, std::source_location where) {
   if (!x.may_crash()) return;
   PendingOp& choice = fresh_op(x, OpKind::Choose, where);
   choice.operand = 2;
-  choice.label = "crash here?";
+  choice.label = kCrashPointLabel;
   x.submit();
   if (x.current_op().result == 0) return;
   fresh_op(x, OpKind::Kill, where);
@@ -279,6 +279,9 @@ bool set_shared_allocation(bool shared) { return explorer().set_shared_allocatio
 
 void* allocate(std::size_t bytes, std::size_t alignment) {
   Explorer& x = explorer();
+  if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > 4096)
+    fail(x, error::exception, "mh::make: alignment must be a power of two of at most 4096",
+         std::source_location::current());
   void* memory = x.allocate(bytes, alignment);
   if (memory == nullptr && !x.unwinding())
     fail(x, error::exception, "the model heap of this thread is exhausted (256 KiB per thread)",
@@ -290,20 +293,14 @@ void deallocate(void*) {}  // the model heap is reset with each run
 
 std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where) {
   Explorer& x = explorer();
-  if (x.unwinding() || n <= 1) return 0;
+  if (x.unwinding()) return 0;
+  if (n == 0) fail(x, error::exception, "choose(0): a choice needs at least one alternative", where);
+  if (n == 1) return 0;
   PendingOp& op = fresh_op(x, OpKind::Choose, where);
   op.operand = n;
   op.label = label;
   x.submit();
   return static_cast<std::uint32_t>(x.current_op().result);
-}
-
-void prune(std::source_location where) {
-  Explorer& x = explorer();
-  if (x.unwinding()) std::terminate();
-  fresh_op(x, OpKind::Prune, where);
-  x.submit();
-  std::terminate();  // an abandoned thread is never resumed, only unwound
 }
 
 void report_error(error kind, std::string message, std::source_location where) {

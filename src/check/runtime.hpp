@@ -107,9 +107,6 @@ void deallocate(void* memory);
 // One of n alternatives, 0 first; the search explores each. `label` names the
 // choice in traces.
 std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where);
-// Drops the current execution without a verdict: it duplicates one that
-// another choice explores.
-[[noreturn]] void prune(std::source_location where);
 // Reports an error found by a modeled primitive (misuse of an OS object).
 [[noreturn]] void report_error(error kind, std::string message, std::source_location where);
 // Returns whether the thread was killed (its process crashed) rather than ending.

@@ -161,7 +161,9 @@ futex_result futex_location::wait(std::uint32_t expected, std::source_location w
 }
 
 int futex_location::wake(int count, std::source_location where) {
-  if (count <= 0) return 0;
+  // The kernel counts a waiter woken before it compares with nr_wake: a
+  // count of 0 or less still wakes one.
+  if (count <= 0) count = 1;
   const auto order = options_.wake_synchronizes ? std::memory_order_release : std::memory_order_relaxed;
   Value seen = 0;
   if (!check::conditional_update(location_, &wake_first, static_cast<Value>(count), order,

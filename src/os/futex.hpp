@@ -10,12 +10,18 @@
 // store in the location's modification order). That is exactly the no-lost-
 // wake-up guarantee that the kernel's barriers (A) and (B) provide.
 //
-// Which write the compare reads: the latest write of the word at the place
-// the wait takes in the word's modification order, which the search explores
-// like any read-modify-write's place. It never reads a value older than a
-// write that happens before it, nor older than a store after which a wake
-// missed this waiter. (Relacy lets the compare read any stale value, and so
-// reports lost wake-ups the kernel never has.)
+// Which write the compare reads: when it matches, the latest write of the
+// word at the place the wait takes in the word's modification order, which
+// the search explores like any read-modify-write's place; when it does not
+// (EAGAIN), any write coherence allows. A waiter never sleeps on a value
+// older than a write that happens before it, nor older than a store after
+// which a wake missed it. (Relacy lets the compare read any stale value, and
+// so reports lost wake-ups the kernel never has.)
+//
+// A known limit: store() is a read-modify-write (it keeps the queue). Its
+// read orders nothing, but RC11 forbids po/rf cycles, so a few load-buffering
+// executions through the word that relaxed code may show are not explored
+// (docs/protocols.md).
 //
 // The futex orders nothing else: the kernel's changes to the queue are
 // transparent (reading the word after one is reading the user's write before

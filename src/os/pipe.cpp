@@ -78,6 +78,7 @@ bool pipe_update(Value state_number, Value operand, Value* next) {
       break;
     }
     case kRead: {
+      if (s.readers == 0) return false;  // misuse, whatever the pipe holds
       const std::size_t limit = argument & (kExactly - 1);
       if ((argument & kExactly) != 0 ? s.bytes.size() <= limit : s.bytes.empty()) return false;
       s.bytes.erase(0, std::min(limit, s.bytes.size()));
