@@ -462,6 +462,37 @@ TEST(Process, CrashesAreExploredAndReported) {
   EXPECT_NE(held.message.find("caused by a crash"), std::string::npos) << held.message;
 }
 
+// Linux removes a waiter killed in FUTEX_WAIT from the queue as it dies: once
+// waitpid has reported the death, a wake finds nobody. (A reaper thread
+// waits for the process; main wakes until the process ended or was reaped
+// dead, then checks the queue is empty.)
+TEST(Process, AKilledFutexWaiterLeavesTheQueue) {
+  const mh::check_result result = mh::model_check([] {
+    struct Region {
+      mh::os::futex_word<int> word{0, "word"};
+      mh::atomic<int> killed{0, "killed"};
+      mh::atomic<int> exited{0, "exited"};
+    };
+    mh::os::shared_memory<Region> region;
+    Region* r = region.get();
+    mh::os::process waiter([r] { mh::os::futex_wait(r->word, 0); }, mh::os::process_options{.may_crash = true});
+    mh::thread reaper([&] {
+      (waiter.wait().killed ? r->killed : r->exited).store(1, std::memory_order_release);
+    });
+    for (;;) {
+      if (r->killed.load(std::memory_order_acquire) == 1) {
+        MH_ASSERT_MSG(mh::os::futex_wake(r->word, 1) == 0, "a wake found a process waitpid reported dead");
+        break;
+      }
+      if (r->exited.load(std::memory_order_acquire) == 1) break;
+      mh::os::futex_wake(r->word, 1);  // lets a live waiter go
+      mh::yield();
+    }
+    reaper.join();
+  });
+  EXPECT_TRUE(result.ok()) << mh::testing::describe(result);
+}
+
 // A process that may crash still waits in a spin loop like any other: the
 // crash point its loop passes is no change of state, so a loop that can
 // only spin is still found (livelock), and one that ends still ends.

@@ -67,6 +67,8 @@ struct Explorer::ThreadState {
   bool may_crash = false;          // its process may be killed before any operation
   bool shared_allocation = false;  // what it creates now is shared memory
   std::size_t heap_used = 0;       // of its region of the model heap (allocate)
+  const std::function<void()>* kill_cleanup = nullptr;  // the kernel's part of its death
+  bool dying = false;
 };
 
 Explorer::Explorer(std::function<void()> body, check_options options)
@@ -148,6 +150,8 @@ std::unique_ptr<Explorer::ThreadState> Explorer::new_thread_state() {
   th->process = 0;
   th->may_crash = th->shared_allocation = false;
   th->heap_used = 0;
+  th->kill_cleanup = nullptr;
+  th->dying = false;
   return th;
 }
 
@@ -167,6 +171,13 @@ void Explorer::add_thread_state(std::uint32_t parent, std::uint32_t child, Pendi
 
 ProcessId Explorer::current_process() const { return threads_[current_]->process; }
 bool Explorer::current_may_crash() const { return threads_[current_]->may_crash; }
+
+const std::function<void()>* Explorer::set_kill_cleanup(const std::function<void()>* cleanup) {
+  return std::exchange(threads_[current_]->kill_cleanup, cleanup);
+}
+const std::function<void()>* Explorer::kill_cleanup() const { return threads_[current_]->kill_cleanup; }
+bool Explorer::dying() const { return threads_[current_]->dying; }
+void Explorer::set_dying() { threads_[current_]->dying = true; }
 
 bool Explorer::set_shared_allocation(bool shared) {
   return std::exchange(threads_[current_]->shared_allocation, shared);

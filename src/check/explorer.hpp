@@ -115,6 +115,12 @@ class Explorer {
   // operation: the common case, no crashing process at all, stays inline.)
   bool may_crash() const { return any_may_crash_ && current_may_crash(); }
   bool set_shared_allocation(bool shared);
+  // What runs when the current thread's process is killed (runtime.hpp,
+  // KillCleanup); returns the previous one.
+  const std::function<void()>* set_kill_cleanup(const std::function<void()>* cleanup);
+  const std::function<void()>* kill_cleanup() const;
+  bool dying() const;  // killed, running its cleanup: no more crash points
+  void set_dying();
   void* allocate(std::size_t bytes, std::size_t alignment);
 
  private:

@@ -55,12 +55,14 @@ Value add_to(Value old_value, Value operand, RmwOp) { return old_value + operand
 // A process that may crash is killed here in one of the explored executions:
 // before the operation, so that nothing of it happens.
 void crash_point(Explorer& x, std::source_location where) {
-  if (!x.may_crash()) return;
+  if (!x.may_crash() || x.dying()) return;
   PendingOp& choice = fresh_op(x, OpKind::Choose, where);
   choice.operand = 2;
   choice.label = kCrashPointLabel;
   x.submit();
   if (x.current_op().result == 0) return;
+  x.set_dying();
+  if (const std::function<void()>* cleanup = x.kill_cleanup()) (*cleanup)();
   fresh_op(x, OpKind::Kill, where);
   x.submit();
   std::terminate();  // a killed thread is never resumed, only unwound
@@ -301,6 +303,13 @@ std::uint32_t choose(std::uint32_t n, const char* label, std::source_location wh
   op.label = label;
   x.submit();
   return static_cast<std::uint32_t>(x.current_op().result);
+}
+
+KillCleanup::KillCleanup(const std::function<void()>& cleanup)
+    : previous_(explorer().set_kill_cleanup(&cleanup)) {}
+
+KillCleanup::~KillCleanup() {
+  if (Explorer* x = active_explorer()) x->set_kill_cleanup(previous_);
 }
 
 void report_error(error kind, std::string message, std::source_location where) {

@@ -107,6 +107,20 @@ void deallocate(void* memory);
 // One of n alternatives, 0 first; the search explores each. `label` names the
 // choice in traces.
 std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where);
+// While it lives, `cleanup` runs if the calling thread's process is killed:
+// the kernel's part of the death (a futex waiter leaves the queue). It may
+// use modeled operations; no crash is explored inside it.
+class KillCleanup {
+ public:
+  explicit KillCleanup(const std::function<void()>& cleanup);
+  ~KillCleanup();
+  KillCleanup(const KillCleanup&) = delete;
+  KillCleanup& operator=(const KillCleanup&) = delete;
+
+ private:
+  const std::function<void()>* previous_;
+};
+
 // Reports an error found by a modeled primitive (misuse of an OS object).
 [[noreturn]] void report_error(error kind, std::string message, std::source_location where);
 // Returns whether the thread was killed (its process crashed) rather than ending.

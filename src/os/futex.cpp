@@ -1,6 +1,7 @@
 #include "futex.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <string>
 
 #include <fmt/format.h>
@@ -153,6 +154,14 @@ futex_result futex_location::wait(std::uint32_t expected, std::source_location w
     return left ? futex_result::spurious : futex_result::woken;
   }
   spurious_before_[self] = false;
+  // A waiter whose process is killed leaves the queue (the kernel's exit
+  // path), so no later wake counts it.
+  const std::function<void()> leave_on_kill = [&] {
+    Value q = 0;
+    check::conditional_update(location_, &leave_queue, self, std::memory_order_relaxed, std::memory_order_relaxed, q,
+                              where, "futex_wait: killed, dequeued", check::WriteRole::kernel);
+  };
+  const check::KillCleanup cleanup(leave_on_kill);
   const auto order = options_.wake_synchronizes ? std::memory_order_acquire : std::memory_order_relaxed;
   for (;;) {
     if (!queued(check::load(location_, order, where, "futex_wait: woken?"), self)) return futex_result::woken;
