@@ -536,8 +536,8 @@ bool Explorer::fiber_fits(const Graph& next, std::uint32_t t) const {
 // current attempt and what the other fibers can take back (fiber_fits), the
 // fibers stand where a replay of its graph would put them, except the
 // waiting thread, which has not gone past its wait: it retries, and the run
-// goes on from there instead of replaying the whole execution. Only waits on
-// a mutex or condition variable qualify: their retry is the runtime's own
+// goes on from there instead of replaying the whole execution. Only runs cut
+// at a mutex wait come here (waits_in_vain): its retry is the runtime's own
 // loop, which keeps no state. A user's spin loop may count its turns, and an
 // extra turn would leave it in a state no replay of the graph has.
 bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
@@ -562,7 +562,7 @@ bool Explorer::take_in_place_revisit(std::size_t pushed_before) {
   return false;
 }
 
-// Whether the read's thread waits on a mutex or condition variable after
+// Whether the read's thread waits in the runtime (a Block) after
 // that read, its last event.
 bool Explorer::blocked_after(EventRef read) const {
   const ThreadState& th = *threads_[read.thread];

@@ -222,8 +222,6 @@ int run_check_command(const CheckCommandOptions& options) {
     const bool show_trace = !as_expected || options.traces || !options.models.empty();
     if (result.trace && show_trace)
       std::cout << mh::check::format_trace(*result.trace) << "\n";
-    else if (result.trace)
-      std::cout << "  " << result.message << "\n";
     else if (!result.message.empty())
       std::cout << "  " << result.message << "\n";
     std::cout << std::flush;
