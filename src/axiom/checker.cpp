@@ -89,6 +89,18 @@ bool eval_prop(const Prop& prop, const Lookup& lookup) {
   return false;
 }
 
+}  // namespace
+
+bool state_satisfies(const Prop& prop, const std::vector<CondTerm>& observed, const std::vector<Value>& values) {
+  return eval_prop(prop, [&](const CondTerm& term) -> Value {
+    for (std::size_t i = 0; i < observed.size() && i < values.size(); ++i)
+      if (same_term(observed[i], term)) return values[i];
+    return 0;
+  });
+}
+
+namespace {
+
 // Coherence orders of one location kept at once (each a vector of writes).
 constexpr std::size_t kMaxCoherenceOrders = 200'000;
 

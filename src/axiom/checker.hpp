@@ -50,6 +50,11 @@ struct CheckResult {
 
 CheckResult check_test(const litmus::Test& test, ModelKind model, const CheckLimits& limits = {});
 
+// Whether `prop` holds in a final state whose `observed` terms have `values`
+// (a term not observed reads as 0).
+bool state_satisfies(const litmus::Prop& prop, const std::vector<litmus::CondTerm>& observed,
+                     const std::vector<litmus::Value>& values);
+
 // Value of a term in a final state (registers by name, memory by location).
 std::string format_value(const litmus::Test& test, litmus::Value value);
 

@@ -6,13 +6,14 @@
 #include "cli/all_command.hpp"
 #include "cli/check_command.hpp"
 #include "cli/litmus_check.hpp"
+#include "cli/litmus_run.hpp"
 
 int main(int argc, char** argv) try {
   CLI::App app{"memharness: can this protocol reorder or race, under which memory model?"};
   app.set_version_flag("--version", std::string("memharness ") + MEMHARNESS_VERSION);
   app.require_subcommand(1);
 
-  auto* litmus = app.add_subcommand("litmus", "Litmus tests: check them against memory models");
+  auto* litmus = app.add_subcommand("litmus", "Litmus tests: check them against memory models, or run them on this machine's cores");
   litmus->require_subcommand(1);
   mh::cli::LitmusCheckOptions check;
   auto* litmus_check = litmus->add_subcommand(
@@ -24,6 +25,29 @@ int main(int argc, char** argv) try {
   litmus_check->add_option("--json", check.json, "Write the results JSON (docs/results.md) to this file");
   litmus_check->add_option("--expected", check.expected,
                            "An expectations manifest (litmus/expected.tsv); exit 1 when a verdict differs");
+
+  mh::cli::LitmusRunOptions hardware;
+  auto* litmus_run = litmus->add_subcommand(
+      "run", "Run litmus files on this machine's cores; every observed state is judged by the host's model");
+  litmus_run->add_option("files", hardware.files, "Litmus files (C anywhere; X86 on x86-64; AArch64 on AArch64)")
+      ->required();
+  litmus_run->add_option("--budget", hardware.budget, "Time for the whole command, shared by the tests (e.g. 2s, 1m)")
+      ->capture_default_str();
+  litmus_run->add_option("--mode", hardware.mode, "barrier, timebase or perpetual (docs/hardware.md)")
+      ->capture_default_str();
+  litmus_run->add_option("--affinity", hardware.affinity,
+                         "distinct-cores (one thread per core), smt-siblings, or none (the scheduler places them)")
+      ->capture_default_str();
+  litmus_run->add_option("--size", hardware.size,
+                         "Instances per batch (barrier, timebase); thousands of iterations per chunk (perpetual)")
+      ->capture_default_str();
+  litmus_run->add_option("--stride", hardware.stride, "Bytes between two locations of one instance")
+      ->capture_default_str();
+  litmus_run->add_option("--delay", hardware.max_delay, "Largest random start delay, in spin-loop turns (0: none)")
+      ->capture_default_str();
+  litmus_run->add_option("--seed", hardware.seed, "Seed of the random start delays")->check(CLI::NonNegativeNumber);
+  litmus_run->add_flag("--no-progress", hardware.quiet_progress, "No progress line on a terminal");
+  litmus_run->add_option("--json", hardware.json, "Write the results JSON (docs/results.md) to this file");
 
   mh::cli::CheckCommandOptions model_check;
   auto* check_command = app.add_subcommand(
@@ -78,12 +102,13 @@ int main(int argc, char** argv) try {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
       reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
-      reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check)";
+      reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check, run)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
     return 2;
   }
 
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
+  if (litmus_run->parsed()) return mh::cli::run_litmus_run(hardware);
   if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);
   return 2;
