@@ -17,6 +17,7 @@
 #include "report/herd_format.hpp"
 #include "report/litmus_hw_json.hpp"
 #include "report/litmus_json.hpp"
+#include "run/affinity.hpp"
 #include "run/codegen.hpp"
 #include "run/native_loader.hpp"
 #include "run/runner.hpp"
@@ -113,12 +114,22 @@ int run_litmus_run(const LitmusRunOptions& options) {
   }
 
   const auto start = std::chrono::steady_clock::now();
+  run::detect_topology();
   const bool show_progress = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
-  int exit_code = 0;
-  nlohmann::json records = nlohmann::json::array();
+
+  // First what every test needs besides time on the cores (the models'
+  // verdicts, native code), so that the budget left is shared by the runs.
+  struct Prepared {
+    report::HardwareRun record;
+    axiom::CheckResult allowed, sc;
+    const run::NativeTest* native = nullptr;
+  };
+  std::vector<Prepared> prepared(tests.size());
+  std::size_t runnable = 0;
   for (std::size_t index = 0; index < tests.size(); ++index) {
     const litmus::Test& test = tests[index];
-    report::HardwareRun record;
+    Prepared& p = prepared[index];
+    report::HardwareRun& record = p.record;
     record.test = &test;
     record.options.mode = *mode;
     record.options.placement = *placement;
@@ -126,45 +137,55 @@ int run_litmus_run(const LitmusRunOptions& options) {
     record.options.stride = options.stride;
     record.options.max_delay = options.max_delay;
     record.options.seed = options.seed;
+    if (auto reason = run::unsupported_on(test, run::host_arch())) {
+      record.skipped = *reason;
+    } else if (*mode == run::Mode::perpetual) {
+      if (auto reason = run::perpetual_unsupported(test))
+        record.skipped = "the perpetual mode cannot run it: " + *reason + " (the barrier and timebase modes can)";
+    }
+    if (!record.skipped.empty()) continue;
+    // What the host's model allows, and what SC allows (a state SC forbids
+    // is a weak outcome).
+    axiom::CheckLimits limits;
+    limits.max_seconds = 10;
+    p.allowed = axiom::check_test(test, host_model(test), limits);
+    p.sc = axiom::check_test(test, axiom::ModelKind::SC, limits);
+    try {
+      p.native = &run::load_native_test(test, &record.origin);
+    } catch (const std::exception& error) {
+      std::cerr << fmt::format("memharness: {}: {}\n", test.file, error.what());
+      return 2;
+    }
+    ++runnable;
+  }
 
+  int exit_code = 0;
+  nlohmann::json records = nlohmann::json::array();
+  std::size_t runs_left = runnable;
+  for (std::size_t index = 0; index < tests.size(); ++index) {
+    const litmus::Test& test = tests[index];
+    Prepared& p = prepared[index];
+    report::HardwareRun& record = p.record;
+    const axiom::CheckResult& allowed = p.allowed;
+    const axiom::CheckResult& sc = p.sc;
     const auto skip = [&](const std::string& why) {
       std::cout << fmt::format("Test {} skipped: {}\n\n", test.name, why) << std::flush;
       record.verdict = "skipped";
       record.skipped = why;
       records.push_back(report::litmus_hw_result(record));
     };
-    if (auto reason = run::unsupported_on(test, run::host_arch())) {
-      skip(*reason);
+    if (!record.skipped.empty()) {
+      skip(record.skipped);
       continue;
     }
-    if (*mode == run::Mode::perpetual) {
-      if (auto reason = run::perpetual_unsupported(test)) {
-        skip("the perpetual mode cannot run it: " + *reason + " (the barrier and timebase modes can)");
-        continue;
-      }
-    }
-
-    // What the host's model allows, and what SC allows (a state SC forbids is
-    // a weak outcome).
-    axiom::CheckLimits limits;
-    limits.max_seconds = 10;
-    const axiom::CheckResult allowed = axiom::check_test(test, host_model(test), limits);
-    const axiom::CheckResult sc = axiom::check_test(test, axiom::ModelKind::SC, limits);
     const bool judged = allowed.status == axiom::CheckResult::Status::Ok;
     record.host_model = judged ? &allowed : nullptr;
     record.sc = sc.status == axiom::CheckResult::Status::Ok ? &sc : nullptr;
 
-    const run::NativeTest* native = nullptr;
-    try {
-      native = &run::load_native_test(test, &record.origin);
-    } catch (const std::exception& error) {
-      std::cerr << fmt::format("memharness: {}: {}\n", test.file, error.what());
-      return 2;
-    }
-
-    // The budget left, shared by the tests left.
+    // The budget left, shared by the runs left.
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    record.options.budget_seconds = std::max((budget - used) / static_cast<double>(tests.size() - index), 0.0);
+    record.options.budget_seconds = std::max((budget - used) / static_cast<double>(runs_left), 0.0);
+    --runs_left;
     if (show_progress)
       record.options.progress = [&](double elapsed, std::uint64_t iterations) {
         std::cerr << fmt::format("\r[{}/{}] {} ({}): {:.1f}/{:.1f} s, {} iterations   ", index + 1, tests.size(),
@@ -173,7 +194,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
                   << std::flush;
       };
     try {
-      record.result = run::run_test(test, *native, allowed.observed, record.options);
+      record.result = run::run_test(test, *p.native, allowed.observed, record.options);
     } catch (const std::invalid_argument& error) {
       skip(error.what());
       continue;

@@ -77,7 +77,8 @@ Topology from_sysfs(const std::vector<int>& allowed) {
 
 }  // namespace
 
-Topology detect_topology() {
+namespace {
+Topology detect_topology_now() {
   const std::vector<int> allowed = allowed_cpus();
   Topology topology;
 #ifdef MEMHARNESS_HAVE_HWLOC
@@ -92,6 +93,13 @@ Topology detect_topology() {
     topology.cores.push_back({0});
     topology.source = "none";
   }
+  return topology;
+}
+}  // namespace
+
+Topology detect_topology() {
+  // hwloc takes a good part of a second to load on some machines: once.
+  static const Topology topology = detect_topology_now();
   return topology;
 }
 

@@ -15,6 +15,7 @@ struct Topology {
   int cpu_count() const;
 };
 
+// Detected once per process (the first call may take a while).
 Topology detect_topology();
 
 enum class Placement {

@@ -245,12 +245,11 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
   }
 
   std::optional<PerpetualAnalysis> analysis;
+  std::int64_t max_chunk = 0;
   if (options.mode == Mode::perpetual) {
     analysis.emplace(test, observed);
-    s.chunk = static_cast<std::int64_t>(options.size) * 1000;
-    s.reads.resize(s.threads);
-    for (int t = 0; t < s.threads; ++t)
-      s.reads[t].assign(static_cast<std::size_t>(s.chunk) * std::max(analysis->loads_of(t), 1), 0);
+    max_chunk = static_cast<std::int64_t>(options.size) * 1000;
+    s.reads.resize(s.threads);  // grown with the chunks
   } else {
     s.registers.resize(s.threads);
     for (int t = 0; t < s.threads; ++t)
@@ -273,8 +272,20 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     const double elapsed = seconds_since(start);
     // Stop when the next batch would end past the budget (a first batch
     // always runs, so that even a tiny budget gives a histogram).
+    if (options.mode == Mode::perpetual) {
+      // Chunks start small and grow while twice one fits in a tenth of the
+      // budget, so that a short budget is honoured on any machine.
+      if (batches == 0) {
+        s.chunk = std::min<std::int64_t>(max_chunk, 10'000);
+      } else if (s.chunk < max_chunk && batch_seconds * 2 < budget / 10) {
+        s.chunk = std::min<std::int64_t>(max_chunk, s.chunk * 2);
+        batch_seconds *= 2;
+      }
+    }
     if (batches > 0 && elapsed + batch_seconds > budget) break;
     if (options.mode == Mode::perpetual) {
+      for (int t = 0; t < s.threads; ++t)
+        s.reads[t].resize(static_cast<std::size_t>(s.chunk) * std::max(analysis->loads_of(t), 1));
       s.ready.store(0, std::memory_order_relaxed);
       if (batches > 0) reset_memory(s, 1);
     } else {
@@ -293,7 +304,8 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     // The watchdog: a batch that outlives the budget by far more than its
     // usual length is a stuck thread (a test that waits for a value no
     // instance writes); report it instead of hanging.
-    const double deadline = std::max(budget * 1.1 - seconds_since(start), 0.0) + std::max(batch_seconds * 4, 1.0);
+    const double deadline = std::max(budget * 1.1 - seconds_since(start), 0.0) +
+                            (batches == 0 ? 1.0 : std::max(batch_seconds * 4, 0.05));
     bool hung = false;
     for (std::uint64_t done = s.finished.load(std::memory_order_acquire); done < target;
          done = s.finished.load(std::memory_order_acquire)) {
@@ -305,8 +317,9 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
     if (hung) {
-      result.hang = fmt::format("batch {} did not finish within {:.1f} s: {} of {} threads still running", batches + 1,
-                                deadline, target - s.finished.load(), s.threads);
+      result.hang = fmt::format("batch {} did not finish within {:.2f} s: {} of {} threads never finished it (a "
+                                "thread waits for a value that no instance writes?)",
+                                batches + 1, deadline, target - s.finished.load(), s.threads);
       s.stop.store(true);
       s.generation.notify_all();
       for (auto& w : workers) w.detach();  // they keep `shared` alive
