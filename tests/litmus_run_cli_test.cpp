@@ -1,0 +1,176 @@
+// `memharness litmus run` as a user runs it: litmus7's output shape, the
+// results record, bad input refused before anything runs, a user's own file
+// compiled on the spot, and a test that never ends turned into a report.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "command_run.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using mh::testing::run;
+
+const std::string kSuite = std::string(MEMHARNESS_SOURCE_DIR) + "/litmus";
+
+class LitmusRunTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("memharness-run-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& content) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path) << content;
+    return path.string();
+  }
+  nlohmann::json read_json(const std::string& name) {
+    std::ifstream in(dir_ / name);
+    return nlohmann::json::parse(in);
+  }
+  fs::path dir_;
+};
+
+TEST_F(LitmusRunTest, PrintsLitmus7sShapeWithTheRun) {
+  const auto result = run("litmus run " + kSuite + "/c/MP+rel+acq.litmus --budget 0.3s");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  for (const char* line : {"Test MP+rel+acq Allowed\n", "Histogram (", "\nWitnesses\nPositive: ",
+                           "Condition exists (1:r0=1 /\\ 1:r1=0) is NOT validated", "\nObservation MP+rel+acq Never 0 ",
+                           "\nMode barrier: ", "\nTime MP+rel+acq "})
+    EXPECT_NE(result.output.find(line), std::string::npos) << line << "\n" << result.output;
+  // Release/acquire message passing: reading the flag means reading the data.
+  EXPECT_EQ(result.output.find("1:r0=1; 1:r1=0;"), std::string::npos) << result.output;
+}
+
+TEST_F(LitmusRunTest, WritesALitmusHwRecordPerTest) {
+  const auto result = run("litmus run " + kSuite + "/x86/SB.litmus " + kSuite + "/x86/MP.litmus --budget 0.4s --json " +
+                          (dir_ / "hw.json").string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto document = read_json("hw.json");
+  ASSERT_EQ(document["results"].size(), 2u);
+  EXPECT_TRUE(document["host"].contains("arch"));
+  for (const auto& record : document["results"]) {
+    EXPECT_EQ(record["kind"], "litmus-hw");
+    EXPECT_EQ(record["model"], "tso");
+    EXPECT_EQ(record["verdict"], "pass");
+    const auto& evidence = record["evidence"];
+    EXPECT_EQ(evidence["mode"], "barrier");
+    std::uint64_t total = 0;
+    for (const auto& state : evidence["histogram"]) {
+      total += state["count"].get<std::uint64_t>();
+      EXPECT_TRUE(state["allowed"].get<bool>()) << state.dump();
+    }
+    // In the barrier mode every instance ends in exactly one state.
+    EXPECT_EQ(total, evidence["iterations"].get<std::uint64_t>());
+    EXPECT_EQ(total, evidence["positive"].get<std::uint64_t>() + evidence["negative"].get<std::uint64_t>());
+    // The budget is honoured: each run stops before its share ends, give or
+    // take one batch (a thousand instances, well under a tenth of a second).
+    EXPECT_LE(evidence["seconds"].get<double>(), evidence["budget_seconds"].get<double>() * 1.25 + 0.1)
+        << evidence.dump();
+  }
+}
+
+TEST_F(LitmusRunTest, BadInputRunsNothingAndWritesNothing) {
+  const std::string json = (dir_ / "out.json").string();
+  const std::string broken = write("broken.litmus", "X86 Broken\n{ x=0; }\n P0 ;\n MOV [x],$1 ;\nexists (0:EAX=\n");
+  struct Case {
+    std::string arguments, message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {kSuite + "/x86/SB.litmus --mode fast", "unknown --mode 'fast' (barrier, timebase, perpetual)"},
+           {kSuite + "/x86/SB.litmus --affinity everywhere", "unknown --affinity 'everywhere'"},
+           {kSuite + "/x86/SB.litmus --budget soon", "--budget 'soon' is not a positive duration"},
+           {kSuite + "/x86/SB.litmus --stride 12", "--stride must be a multiple of 8"},
+           {kSuite + "/x86/SB.litmus --size 0", "--size must be between 1 and 1000000"},
+           {broken, broken + ":5:"},
+           {(dir_ / "missing.litmus").string(), "missing.litmus"},
+       }) {
+    const auto result = run("litmus run " + c.arguments + " --json " + json);
+    EXPECT_EQ(result.exit_code, 2) << c.arguments << "\n" << result.output;
+    EXPECT_NE(result.output.find(c.message), std::string::npos) << c.arguments << "\n" << result.output;
+    EXPECT_EQ(result.output.find("Histogram"), std::string::npos) << result.output;
+    EXPECT_FALSE(fs::exists(json)) << c.arguments;
+  }
+}
+
+TEST_F(LitmusRunTest, TestsThatCannotRunHereAreSkippedWithTheReason) {
+  const auto result = run("litmus run " + kSuite + "/aarch64/CoRR+pos.litmus " + kSuite +
+                          "/x86/2+2W.litmus --mode perpetual --budget 0.2s --json " + (dir_ / "r.json").string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+#if defined(__x86_64__)
+  EXPECT_NE(result.output.find("Test CoRR+pos skipped: an AArch64 test runs only on an AArch64 host"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("Test 2+2W skipped: the perpetual mode cannot run it: its final condition reads memory"),
+            std::string::npos)
+      << result.output;
+  const auto document = read_json("r.json");
+  EXPECT_EQ(document["results"][0]["verdict"], "skipped");
+#endif
+}
+
+TEST_F(LitmusRunTest, AUsersOwnFileIsCompiledOnTheSpotAndCached) {
+  const std::string file = write("Mine.litmus", R"(C Mine
+"release/acquire message passing with values of the user's choosing"
+{ a = 0; b = 0; }
+P0 (atomic_int* a, atomic_int* b) {
+  atomic_store_explicit(a, 41, memory_order_relaxed);
+  atomic_store_explicit(b, 7, memory_order_release);
+}
+P1 (atomic_int* a, atomic_int* b) {
+  int r0 = atomic_load_explicit(b, memory_order_acquire);
+  int r1 = atomic_load_explicit(a, memory_order_relaxed);
+}
+exists (1:r0=7 /\ 1:r1=0)
+)");
+  const std::string cache = "MEMHARNESS_CACHE_DIR=" + (dir_ / "cache").string() + " ";
+  const std::string command = std::string(MEMHARNESS_BINARY) + " litmus run " + file + " --budget 0.2s --json ";
+  ASSERT_EQ(std::system((cache + command + (dir_ / "first.json").string() + " > /dev/null 2>&1").c_str()), 0);
+  ASSERT_EQ(std::system((cache + command + (dir_ / "second.json").string() + " > /dev/null 2>&1").c_str()), 0);
+  const auto first = read_json("first.json")["results"][0];
+  const auto second = read_json("second.json")["results"][0];
+  EXPECT_EQ(first["evidence"]["native_code"].get<std::string>().rfind("compiled now", 0), 0u) << first.dump();
+  EXPECT_EQ(second["evidence"]["native_code"].get<std::string>().rfind("compiled earlier", 0), 0u) << second.dump();
+  EXPECT_EQ(first["verdict"], "pass");
+  // The states use the file's own values.
+  bool saw_value = false;
+  for (const auto& state : first["evidence"]["histogram"])
+    saw_value = saw_value || state["state"]["1:r1"] == "41" || state["state"]["1:r0"] == "7";
+  EXPECT_TRUE(saw_value) << first.dump();
+}
+
+TEST_F(LitmusRunTest, ASuiteTestIsBuiltIn) {
+  const auto result = run("litmus run " + kSuite + "/x86/SB.litmus --budget 0.1s --json " + (dir_ / "r.json").string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(read_json("r.json")["results"][0]["evidence"]["native_code"], "built in");
+}
+
+// Thread 0 waits for a value nobody writes: the watchdog reports the hang
+// (exit 1) instead of hanging the command.
+TEST_F(LitmusRunTest, AThreadThatNeverFinishesIsReportedNotWaitedFor) {
+  const std::string file = write("Spin.litmus", R"(X86 Spin
+"thread 0 waits for x=1, which nobody writes"
+{ x=0; y=0; }
+ P0           | P1         ;
+ L0:          | MOV [y],$1 ;
+ MOV EAX,[x]  |            ;
+ CMP EAX,$1   |            ;
+ JNE L0       |            ;
+exists (0:EAX=1)
+)");
+#if defined(__x86_64__)
+  const auto result = run("litmus run " + file + " --budget 0.3s");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("!!! Spin hung: batch 1 did not finish"), std::string::npos) << result.output;
+#endif
+}
+
+}  // namespace
