@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command of the README (and of CI): installs what is missing,
-# checks that every preset configures, builds the AArch64 cross preset, then
+# checks that every preset configures, builds the AArch64 cross preset and
+# runs its emulated smoke test, then
 # builds and runs the whole ctest suite twice: the default preset (-Werror)
 # and the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer, so the
 # parser's robustness tests also prove the absence of memory errors). Each
@@ -20,6 +21,9 @@ for preset in debug tsan fuzz aarch64; do
   fi
 done
 cmake --build --preset aarch64 -j "$jobs"
+# The AArch64 binaries run a short smoke test under qemu-aarch64 (labelled
+# emulated: it shows x86's orderings, not ARM's).
+ctest --test-dir build/aarch64 --output-on-failure
 
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"

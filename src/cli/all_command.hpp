@@ -17,7 +17,4 @@ struct AllOptions {
 
 int run_all(const AllOptions& options);
 
-// "90s", "2m", "1h", "1500ms", plain seconds; nullopt-like -1 on bad input.
-double parse_duration_seconds(const std::string& text);
-
 }  // namespace mh::cli

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "check/model_registry.hpp"
-#include "cli/all_command.hpp"
+#include "cli/duration.hpp"
 #include "cli/model_suite.hpp"
 #include "report/atomic_file.hpp"
 #include "report/litmus_json.hpp"

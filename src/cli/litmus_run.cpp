@@ -10,11 +10,12 @@
 #include <optional>
 
 #include "axiom/checker.hpp"
-#include "cli/all_command.hpp"
+#include "cli/duration.hpp"
 #include "litmus/parser.hpp"
 #include "litmus/printer.hpp"
 #include "report/atomic_file.hpp"
 #include "report/herd_format.hpp"
+#include "report/host.hpp"
 #include "report/litmus_hw_json.hpp"
 #include "report/litmus_json.hpp"
 #include "run/affinity.hpp"
@@ -115,6 +116,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
 
   const auto start = std::chrono::steady_clock::now();
   run::detect_topology();
+  const bool emulated = report::detect_host().emulated;
   const bool show_progress = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
 
   // First what every test needs besides time on the cores (the models'
@@ -137,6 +139,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
     record.options.stride = options.stride;
     record.options.max_delay = options.max_delay;
     record.options.seed = options.seed;
+    record.emulated = emulated;
     if (auto reason = run::unsupported_on(test, run::host_arch())) {
       record.skipped = *reason;
     } else if (*mode == run::Mode::perpetual) {
@@ -236,6 +239,8 @@ int run_litmus_run(const LitmusRunOptions& options) {
                        with_commas(result.iterations), *mode == run::Mode::perpetual ? "iterations" : "instances",
                        result.seconds, cpus, result.topology_source,
                        result.oversubscribed ? "; more threads than CPUs" : "");
+    if (emulated)
+      out += "Emulated: an emulator ran this test; it shows the host's orderings, not this architecture's\n";
     if (!judged) out += fmt::format("Model {} could not judge this test: {}\n", axiom::model_name(allowed.model),
                                     allowed.too_large_reason);
     out += fmt::format("Time {} {:.2f}\n", test.name, result.seconds);

@@ -3,10 +3,14 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "cli/all_command.hpp"
-#include "cli/check_command.hpp"
 #include "cli/litmus_check.hpp"
 #include "cli/litmus_run.hpp"
+// The aarch64 cross build has only what runs on the target's cores (no model
+// checker: its fiber library is not cross-packaged).
+#ifndef MEMHARNESS_HARDWARE_ONLY
+#include "cli/all_command.hpp"
+#include "cli/check_command.hpp"
+#endif
 
 int main(int argc, char** argv) try {
   CLI::App app{"memharness: can this protocol reorder or race, under which memory model?"};
@@ -49,6 +53,7 @@ int main(int argc, char** argv) try {
   litmus_run->add_flag("--no-progress", hardware.quiet_progress, "No progress line on a terminal");
   litmus_run->add_option("--json", hardware.json, "Write the results JSON (docs/results.md) to this file");
 
+#ifndef MEMHARNESS_HARDWARE_ONLY
   mh::cli::CheckCommandOptions model_check;
   auto* check_command = app.add_subcommand(
       "check", "Model-check registered models (models/, MH_MODEL) against their expected errors");
@@ -88,6 +93,8 @@ int main(int argc, char** argv) try {
       ->capture_default_str();
   all_command->add_option("--suite", all.suite_dir, "Litmus suite directory (default: the shipped suite)");
 
+#endif
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -109,8 +116,10 @@ int main(int argc, char** argv) try {
 
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
   if (litmus_run->parsed()) return mh::cli::run_litmus_run(hardware);
+#ifndef MEMHARNESS_HARDWARE_ONLY
   if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);
+#endif
   return 2;
 } catch (const std::exception& error) {
   // Commands report bad input themselves; anything reaching here is a bug.

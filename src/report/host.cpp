@@ -36,6 +36,15 @@ bool under_qemu() {
   std::string line;
   while (std::getline(maps, line))
     if (line.find("qemu-") != std::string::npos) return true;
+#if !defined(__x86_64__) && !defined(__i386__)
+  // qemu-user passes the host's /proc/cpuinfo through: an x86 vendor seen
+  // by a binary built for another architecture means emulation.
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("vendor_id", 0) == 0 &&
+        (line.find("GenuineIntel") != std::string::npos || line.find("AuthenticAMD") != std::string::npos))
+      return true;
+#endif
   return false;
 }
 

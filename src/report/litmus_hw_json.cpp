@@ -70,6 +70,7 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
       {"oversubscribed", run.result.oversubscribed},
       {"late_starts", run.result.late_starts},
       {"native_code", run.origin},
+      {"emulated", run.emulated},
   };
   if (!run.result.hang.empty()) record["evidence"]["hang"] = run.result.hang;
   if (!run.result.coherence_violation.empty())

@@ -20,6 +20,7 @@ struct HardwareRun {
   std::string verdict;  // "pass", "fail", "unjudged", "skipped"
   std::string skipped;  // why, when skipped
   std::string origin;   // where the native code came from
+  bool emulated = false;  // qemu-user ran it: the orderings are the host's
 };
 
 nlohmann::json litmus_hw_result(const HardwareRun& run);

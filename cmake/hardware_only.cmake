@@ -1,0 +1,53 @@
+# The aarch64 preset: a cross build of what runs on the target's cores —
+# `memharness litmus check|run` with the litmus suite compiled to AArch64 —
+# and a smoke run under qemu-aarch64 (CMAKE_CROSSCOMPILING_EMULATOR), whose
+# results are labelled emulated: qemu on an x86 host shows x86's orderings.
+#
+# Debian cross-packages no fmt, nlohmann-json or CLI11 for arm64 here, but
+# all three can be used from their headers alone. Only their own folders are
+# put on the include path: /usr/include as a whole would mix the host's C
+# library headers into the target's.
+set(MEMHARNESS_HOST_HEADERS ${CMAKE_CURRENT_BINARY_DIR}/host-headers)
+file(MAKE_DIRECTORY ${MEMHARNESS_HOST_HEADERS})
+foreach(header_dir fmt nlohmann CLI)
+  find_path(MEMHARNESS_${header_dir}_PARENT NAMES ${header_dir} PATHS /usr/include NO_CMAKE_FIND_ROOT_PATH
+    NO_DEFAULT_PATH)
+  if(NOT MEMHARNESS_${header_dir}_PARENT)
+    message(FATAL_ERROR "aarch64 build: /usr/include/${header_dir} not found (scripts/install-deps.sh installs it)")
+  endif()
+  file(CREATE_LINK ${MEMHARNESS_${header_dir}_PARENT}/${header_dir} ${MEMHARNESS_HOST_HEADERS}/${header_dir} SYMBOLIC)
+endforeach()
+add_library(memharness_fmt_headers INTERFACE)
+target_include_directories(memharness_fmt_headers SYSTEM INTERFACE ${MEMHARNESS_HOST_HEADERS})
+target_compile_definitions(memharness_fmt_headers INTERFACE FMT_HEADER_ONLY)
+add_library(fmt::fmt ALIAS memharness_fmt_headers)
+add_library(nlohmann_json::nlohmann_json ALIAS memharness_fmt_headers)
+add_library(CLI11::CLI11 ALIAS memharness_fmt_headers)
+
+include(cmake/native_litmus.cmake)
+
+file(GLOB MEMHARNESS_HW_SOURCES CONFIGURE_DEPENDS src/axiom/*.cpp src/report/*.cpp src/cli/*.cpp)
+list(FILTER MEMHARNESS_HW_SOURCES EXCLUDE REGEX
+  "src/(cli/(all_command|check_command|model_suite|suite)|report/model_check_json)\\.cpp$")
+add_executable(memharness ${MEMHARNESS_HW_SOURCES})
+target_include_directories(memharness PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+target_link_libraries(memharness PRIVATE memharness_run memharness_native_suite fmt::fmt)
+target_compile_definitions(memharness PRIVATE MEMHARNESS_HARDWARE_ONLY MEMHARNESS_VERSION="${PROJECT_VERSION}"
+  MEMHARNESS_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}" MEMHARNESS_INSTALL_DATADIR="${CMAKE_INSTALL_FULL_DATADIR}")
+
+# The emulated smoke run: a few AArch64 and C tests for a moment each, in
+# every mode. It proves that the binaries run and judge their states, not
+# anything about ARM's orderings.
+enable_testing()
+if(CMAKE_CROSSCOMPILING_EMULATOR)
+  foreach(mode barrier timebase perpetual)
+    add_test(NAME emulated_aarch64_smoke_${mode}
+      COMMAND memharness litmus run
+        ${PROJECT_SOURCE_DIR}/litmus/aarch64/MP+dmb.sys.litmus ${PROJECT_SOURCE_DIR}/litmus/aarch64/SB+pos.litmus
+        ${PROJECT_SOURCE_DIR}/litmus/aarch64/MP+dmb.sy+addr.litmus ${PROJECT_SOURCE_DIR}/litmus/aarch64/Atom+ldxr-stxrs.litmus
+        ${PROJECT_SOURCE_DIR}/litmus/c/MP+rel+acq.litmus
+        --mode ${mode} --budget 2s --no-progress)
+    set_tests_properties(emulated_aarch64_smoke_${mode} PROPERTIES TIMEOUT 120 LABELS emulated
+      PASS_REGULAR_EXPRESSION "Emulated: " FAIL_REGULAR_EXPRESSION "FORBIDDEN|!!!|internal error")
+  endforeach()
+endif()
