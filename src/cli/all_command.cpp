@@ -1,20 +1,48 @@
 #include "cli/all_command.hpp"
-#include "cli/duration.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
 
+#include "cli/duration.hpp"
+#include "cli/hardware_suite.hpp"
 #include "cli/model_suite.hpp"
 #include "cli/suite.hpp"
 #include "litmus/parse_error.hpp"
+#include "litmus/parser.hpp"
 #include "report/atomic_file.hpp"
+#include "report/host.hpp"
 #include "report/litmus_json.hpp"
+#include "run/codegen.hpp"
 
 namespace mh::cli {
+
+namespace {
+
+// The suite's tests that this host can run: C everywhere, X86 on x86-64,
+// AArch64 on AArch64.
+std::vector<litmus::Test> hardware_suite_tests(const std::string& suite_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> files;
+  for (const char* folder : {"c", "x86", "x86_64", "aarch64"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::path(suite_dir) / folder, ec))
+      if (entry.path().extension() == ".litmus") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<litmus::Test> tests;
+  for (const auto& file : files) {
+    litmus::Test test = litmus::parse_litmus_file(file);
+    if (!run::unsupported_on(test, run::host_arch())) tests.push_back(std::move(test));
+  }
+  return tests;
+}
+
+}  // namespace
 
 int run_all(const AllOptions& options) {
   namespace fs = std::filesystem;
@@ -56,13 +84,48 @@ int run_all(const AllOptions& options) {
   };
   SuiteOutcome litmus;
   ModelSuiteOutcome models;
+  HardwareOutcome hardware;
+  double hardware_seconds = 0;
   try {
     litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
     // The registered models get what the litmus suite left of the budget.
-    const double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models = run_model_suite(budget - spent, show_progress("model check"), append_record);
+    // The suite on this machine's cores: a quarter of the budget at most
+    // (the stress runs of later issues need the rest), shared by the barrier
+    // mode for every test and the perpetual mode for the tests it supports.
+    spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double hardware_budget = std::min(budget - spent, budget * 0.25);
+    const auto hardware_start = std::chrono::steady_clock::now();
+    if (hardware_budget > 0) {
+      const std::vector<litmus::Test> tests = hardware_suite_tests(suite_dir);
+      if (terminal) std::cerr << fmt::format("\r\033[Khardware litmus: {} tests\n", tests.size()) << std::flush;
+      HardwareSettings barrier;
+      hardware = run_hardware_tests(tests, barrier, hardware_budget * 0.6, nullptr, terminal, append_record);
+      // A hung test leaves its threads running: nothing more runs beside them.
+      const bool hung = std::any_of(hardware.records.begin(), hardware.records.end(), [](const nlohmann::json& r) {
+        return r.contains("evidence") && r["evidence"].contains("hang");
+      });
+      HardwareSettings perpetual;
+      perpetual.mode = run::Mode::perpetual;
+      std::vector<litmus::Test> perpetual_tests;
+      for (const auto& test : tests)
+        if (!hung && !run::perpetual_unsupported(test)) perpetual_tests.push_back(test);
+      const double left = hardware_budget - std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                                          hardware_start).count();
+      HardwareOutcome second = run_hardware_tests(perpetual_tests, perpetual, left, nullptr, terminal, append_record);
+      for (auto& record : second.records) hardware.records.push_back(record);
+      hardware.passed += second.passed;
+      hardware.failed += second.failed;
+      hardware.skipped += second.skipped;
+      hardware.unjudged += second.unjudged;
+      hardware.weak_outcomes += second.weak_outcomes;
+      for (auto& failure : second.failures) hardware.failures.push_back(failure);
+    }
+    hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
     nlohmann::json records = litmus.records;
     for (const auto& record : models.records) records.push_back(record);
+    for (const auto& record : hardware.records) records.push_back(record);
     report::write_file_atomically(results, report::results_document(records).dump(2) + "\n");
     fs::remove(partial, ec);
   } catch (const litmus::ParseError& error) {
@@ -85,11 +148,16 @@ int run_all(const AllOptions& options) {
   for (const auto& line : models.failures) std::cout << "  FAIL " << line << "\n";
   if (models.not_run > 0)
     std::cout << fmt::format("  budget of {} exhausted: {} models not run\n", options.budget, models.not_run);
+  std::cout << fmt::format(
+      "hardware litmus ({}{}): {} passed, {} failed, {} skipped, {} unjudged; {} weak outcomes observed ({:.2f} s)\n",
+      run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
+      hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
+  for (const auto& line : hardware.failures) std::cout << "  FAIL " << line << "\n";
   std::cout << "results: " << results << "\n";
   // Checks the budget left out are verdicts not established: not "all as expected".
   const bool litmus_as_expected = litmus.failed + litmus.too_large == 0 && litmus.not_run == 0;
   const bool models_as_expected = models.failed + models.bound_reached == 0 && models.not_run == 0;
-  return litmus_as_expected && models_as_expected ? 0 : 1;
+  return litmus_as_expected && models_as_expected && hardware.failed == 0 ? 0 : 1;
 }
 
 }  // namespace mh::cli

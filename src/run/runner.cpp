@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <thread>
@@ -86,11 +88,15 @@ struct Shared {
   std::vector<std::vector<word>> reads;  // [thread][iteration * loads + i]
   std::atomic<int> ready{0};
 
-  // Batch control: the controller bumps `generation`; each worker runs the
-  // batch and bumps `finished`. `stop` ends the workers.
-  std::atomic<std::uint64_t> generation{0};
-  std::atomic<std::uint64_t> finished{0};
-  std::atomic<bool> stop{false};
+  // Batch control, under `control`: the controller bumps `generation`; each
+  // worker runs the batch and bumps `finished`; `stop` ends the workers.
+  // Batches are long next to a lock and a wake-up, and the lock orders the
+  // controller's resets before the batch.
+  std::mutex control;
+  std::condition_variable batch_started, batch_finished;
+  std::uint64_t generation = 0;
+  std::uint64_t finished = 0;
+  bool stop = false;
   std::atomic<int> failed_pins{0};
 };
 
@@ -135,22 +141,23 @@ void worker(std::shared_ptr<Shared> shared, int t) {
   Shared& s = *shared;
   if (!pin_current_thread(s.cpus[t])) s.failed_pins.fetch_add(1);
   std::uint64_t seen = 0;
-  Waiter waiter(s.shares_cpu);
   for (;;) {
-    std::uint64_t generation = s.generation.load(std::memory_order_acquire);
-    while (generation == seen && !s.stop.load(std::memory_order_acquire)) {
+    {
+      std::unique_lock lock(s.control);
       // Between batches the controller is busy counting: sleep, don't spin.
-      s.generation.wait(generation, std::memory_order_acquire);
-      generation = s.generation.load(std::memory_order_acquire);
+      s.batch_started.wait(lock, [&] { return s.stop || s.generation != seen; });
+      if (s.stop) return;
+      seen = s.generation;
     }
-    if (s.stop.load(std::memory_order_acquire)) return;
-    seen = generation;
     if (s.options.mode == Mode::perpetual)
       run_perpetual(s, t);
     else
       run_instances(s, t);
-    s.finished.fetch_add(1, std::memory_order_acq_rel);
-    s.finished.notify_all();
+    {
+      const std::lock_guard lock(s.control);
+      ++s.finished;
+    }
+    s.batch_finished.notify_one();
   }
 }
 
@@ -298,30 +305,36 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     }
     const auto batch_start = Clock::now();
     const std::uint64_t target = static_cast<std::uint64_t>(s.threads) * (batches + 1);
-    s.generation.fetch_add(1, std::memory_order_acq_rel);
-    s.generation.notify_all();
+    {
+      const std::lock_guard lock(s.control);
+      ++s.generation;
+    }
+    s.batch_started.notify_all();
 
     // The watchdog: a batch that outlives the budget by far more than its
     // usual length is a stuck thread (a test that waits for a value no
-    // instance writes); report it instead of hanging.
-    const double deadline = std::max(budget * 1.1 - seconds_since(start), 0.0) +
-                            (batches == 0 ? 1.0 : std::max(batch_seconds * 4, 0.05));
+    // instance writes); report it instead of hanging. The slack is wide: on a
+    // loaded machine a thread may wait tens of milliseconds for its CPU, and
+    // a false hang costs a whole test.
+    const double deadline = std::max(budget * 1.1 - seconds_since(start), 0.0) + std::max(batch_seconds * 10, 1.0);
+    std::uint64_t finished = 0;
     bool hung = false;
-    for (std::uint64_t done = s.finished.load(std::memory_order_acquire); done < target;
-         done = s.finished.load(std::memory_order_acquire)) {
-      if (seconds_since(batch_start) > deadline) {
-        hung = true;
-        break;
-      }
-      // Wake up now and then to check the deadline.
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    {
+      std::unique_lock lock(s.control);
+      hung = !s.batch_finished.wait_until(lock, batch_start + std::chrono::duration_cast<Clock::duration>(
+                                                                 std::chrono::duration<double>(deadline)),
+                                          [&] { return s.finished >= target; });
+      finished = s.finished;
     }
     if (hung) {
       result.hang = fmt::format("batch {} did not finish within {:.2f} s: {} of {} threads never finished it (a "
                                 "thread waits for a value that no instance writes?)",
-                                batches + 1, deadline, target - s.finished.load(), s.threads);
-      s.stop.store(true);
-      s.generation.notify_all();
+                                batches + 1, deadline, target - finished, s.threads);
+      {
+        const std::lock_guard lock(s.control);
+        s.stop = true;
+      }
+      s.batch_started.notify_all();
       for (auto& w : workers) w.detach();  // they keep `shared` alive
       result.seconds = seconds_since(start);
       return result;
@@ -344,9 +357,11 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       options.progress(last_progress, result.iterations);
     }
   }
-  s.stop.store(true);
-  s.generation.fetch_add(1);
-  s.generation.notify_all();
+  {
+    const std::lock_guard lock(s.control);
+    s.stop = true;
+  }
+  s.batch_started.notify_all();
   for (auto& w : workers) w.join();
   result.seconds = seconds_since(start);
   result.late_starts = s.late.load();
