@@ -151,10 +151,15 @@ TEST_F(CliTest, AllWritesTheResultsFile) {
   EXPECT_EQ(doc["schema"], "memharness-results");
   EXPECT_FALSE(doc["host"]["arch"].get<std::string>().empty());
   ASSERT_GE(doc["results"].size(), 160U);
-  std::size_t litmus_records = 0;
+  std::size_t litmus_records = 0, hardware_records = 0;
   for (const auto& record : doc["results"]) {
     if (record["kind"] == "model-check") {  // the registered models follow the litmus suite
       EXPECT_EQ(record["meets"], true) << record["name"] << ": " << record["verdict"];
+      continue;
+    }
+    if (record["kind"] == "litmus-hw") {  // then the suite on this machine's cores
+      ++hardware_records;
+      EXPECT_EQ(record["verdict"], "pass") << record["file"] << " " << record["evidence"].dump();
       continue;
     }
     ++litmus_records;
@@ -163,6 +168,8 @@ TEST_F(CliTest, AllWritesTheResultsFile) {
     EXPECT_FALSE(record["expectation"]["source"].get<std::string>().empty());
   }
   EXPECT_GE(litmus_records, 160U);
+  // Every suite test this host can run, in the barrier mode at least.
+  EXPECT_GE(hardware_records, 56U);
 }
 
 }  // namespace

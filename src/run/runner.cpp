@@ -1,11 +1,16 @@
 #include "run/runner.hpp"
 
 #include <fmt/format.h>
+#include <linux/futex.h>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <condition_variable>
 #include <cstdlib>
 #include <memory>
@@ -52,13 +57,25 @@ class Waiter {
     spin_pause();
   }
 
+  // Sharing a CPU, a few yields hand it to the awaited thread far faster
+  // than sleeping, on an idle machine; on a busy one a yield may give the
+  // CPU to another process for a whole time slice. So: yield first, and
+  // once a yield took long, sleep at once for the rest of the batch.
+  int yields_before_sleeping() const { return busy_ ? 0 : 16; }
+  void yield_took_long() { busy_ = true; }
+
  private:
   bool shares_cpu_;
   std::uint64_t spins_ = 0;
+  bool busy_ = false;
 };
 
 struct alignas(64) PaddedCounter {
   std::atomic<std::uint32_t> value{0};
+};
+
+struct alignas(64) PaddedProgress {
+  std::atomic<int> value{0};
 };
 
 // Everything the worker threads touch, kept alive by them: if the watchdog
@@ -86,7 +103,7 @@ struct Shared {
   // Perpetual mode.
   std::int64_t chunk = 0;
   std::vector<std::vector<word>> reads;  // [thread][iteration * loads + i]
-  std::atomic<int> ready{0};
+  std::atomic<std::uint32_t> ready{0};
 
   // Batch control, under `control`: the controller bumps `generation`; each
   // worker runs the batch and bumps `finished`; `stop` ends the workers.
@@ -98,7 +115,49 @@ struct Shared {
   std::uint64_t finished = 0;
   bool stop = false;
   std::atomic<int> failed_pins{0};
+
+  // Set when the budget runs out in the middle of a batch: threads leave at
+  // their next wait, having completed `completed[t]` instances (perpetual:
+  // 1 when the chunk ran).
+  std::atomic<bool> abandon{false};
+  std::unique_ptr<PaddedProgress[]> completed;
+  std::unique_ptr<PaddedProgress[]> finished_batch;  // batches each thread finished
 };
+
+// Sleeps while *word == expected, for at most a millisecond (so that the
+// abandon flag is seen soon).
+void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
+  timespec timeout{0, 1'000'000};
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, &timeout, nullptr, 0);
+}
+
+void futex_wake_all(std::atomic<std::uint32_t>& word) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, INT32_MAX, nullptr, nullptr, 0);
+}
+
+// Arrives at a rendezvous of all the test's threads and waits for the
+// others; false when the run is abandoned first. Threads that share CPUs
+// sleep on a futex instead of spinning: the thread they wait for needs the
+// CPU, and under load yielding alone does not give it to that thread.
+bool rendezvous(Shared& s, std::atomic<std::uint32_t>& counter, Waiter& waiter) {
+  const auto threads = static_cast<std::uint32_t>(s.threads);
+  if (counter.fetch_add(1, std::memory_order_acq_rel) + 1 == threads) {
+    if (s.shares_cpu) futex_wake_all(counter);
+    return true;
+  }
+  int turns = 0;
+  const auto began = Clock::now();
+  for (std::uint32_t seen = counter.load(std::memory_order_acquire); seen < threads;
+       seen = counter.load(std::memory_order_acquire)) {
+    if (s.abandon.load(std::memory_order_relaxed)) return false;
+    if (s.shares_cpu && turns > 0 && Clock::now() - began > std::chrono::microseconds(50)) waiter.yield_took_long();
+    if (s.shares_cpu && ++turns > waiter.yields_before_sleeping())
+      futex_wait(counter, seen);
+    else
+      waiter.pause();
+  }
+  return true;
+}
 
 void run_instances(Shared& s, int t) {
   Waiter waiter(s.shares_cpu);
@@ -109,22 +168,23 @@ void run_instances(Shared& s, int t) {
   const bool timebase = s.options.mode == Mode::timebase;
   const std::uint64_t start = timebase ? s.start_tick.load(std::memory_order_acquire) : 0;
   std::uint64_t late = 0;
+  std::atomic<int>& completed = s.completed[t].value;
   for (int j = 0; j < size; ++j) {
     if (timebase) {
       const std::uint64_t target = start + static_cast<std::uint64_t>(j) * s.interval_ticks;
       std::uint64_t now = ticks();
       if (now > target + s.interval_ticks) ++late;
       while (now < target) {
+        if (s.abandon.load(std::memory_order_relaxed)) return;
         waiter.pause();
         now = ticks();
       }
-    } else {
-      s.arrived[j].value.fetch_add(1, std::memory_order_acq_rel);
-      while (s.arrived[j].value.load(std::memory_order_acquire) < static_cast<std::uint32_t>(s.threads))
-        waiter.pause();
+    } else if (!rendezvous(s, s.arrived[j].value, waiter)) {
+      break;
     }
     for (std::uint16_t d = s.delays[t][j]; d > 0; --d) asm volatile("" ::: "memory");
     body(s.pointers[j].data(), out + static_cast<std::size_t>(j) * per_thread);
+    completed.store(j + 1, std::memory_order_release);
   }
   if (late != 0) s.late.fetch_add(late, std::memory_order_relaxed);
 }
@@ -132,9 +192,9 @@ void run_instances(Shared& s, int t) {
 void run_perpetual(Shared& s, int t) {
   Waiter waiter(s.shares_cpu);
   // All threads start the chunk together; after that nothing synchronizes them.
-  s.ready.fetch_add(1, std::memory_order_acq_rel);
-  while (s.ready.load(std::memory_order_acquire) < s.threads) waiter.pause();
+  if (!rendezvous(s, s.ready, waiter)) return;
   s.native->perpetual[t](s.pointers[0].data(), s.reads[t].data(), 0, s.chunk);
+  s.completed[t].value.store(1, std::memory_order_release);
 }
 
 void worker(std::shared_ptr<Shared> shared, int t) {
@@ -153,6 +213,7 @@ void worker(std::shared_ptr<Shared> shared, int t) {
       run_perpetual(s, t);
     else
       run_instances(s, t);
+    s.finished_batch[t].value.fetch_add(1, std::memory_order_relaxed);
     {
       const std::lock_guard lock(s.control);
       ++s.finished;
@@ -266,6 +327,8 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     if (options.mode == Mode::timebase) s.interval_ticks = calibrate_interval(s);
   }
 
+  s.completed = std::make_unique<PaddedProgress[]>(s.threads);
+  s.finished_batch = std::make_unique<PaddedProgress[]>(s.threads);
   std::mt19937_64 random(options.seed);
   const auto start = Clock::now();
   const double budget = std::max(options.budget_seconds, 0.0);
@@ -278,7 +341,7 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
   for (;;) {
     const double elapsed = seconds_since(start);
     // Stop when the next batch would end past the budget (a first batch
-    // always runs, so that even a tiny budget gives a histogram).
+    // always starts, so that even a tiny budget gives a histogram).
     if (options.mode == Mode::perpetual) {
       // Chunks start small and grow while twice one fits in a tenth of the
       // budget, so that a short budget is honoured on any machine.
@@ -303,6 +366,7 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
           for (auto& d : delays) d = static_cast<std::uint16_t>(random() % (options.max_delay + 1));
       if (options.mode == Mode::timebase) s.start_tick.store(ticks() + s.interval_ticks * 64, std::memory_order_relaxed);
     }
+    for (int t = 0; t < s.threads; ++t) s.completed[t].value.store(0, std::memory_order_relaxed);
     const auto batch_start = Clock::now();
     const std::uint64_t target = static_cast<std::uint64_t>(s.threads) * (batches + 1);
     {
@@ -311,25 +375,36 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     }
     s.batch_started.notify_all();
 
-    // The watchdog: a batch that outlives the budget by far more than its
-    // usual length is a stuck thread (a test that waits for a value no
-    // instance writes); report it instead of hanging. The slack is wide: on a
-    // loaded machine a thread may wait tens of milliseconds for its CPU, and
-    // a false hang costs a whole test.
-    const double deadline = std::max(budget * 1.1 - seconds_since(start), 0.0) + std::max(batch_seconds * 10, 1.0);
-    std::uint64_t finished = 0;
-    bool hung = false;
+    // A batch that would end past the budget is abandoned at the budget's
+    // end: each thread leaves at its next wait, and the instances that every
+    // thread completed count. A thread that does not leave within the grace
+    // period is stuck in the test itself (it waits for a value no instance
+    // writes): the watchdog reports it instead of hanging. The grace is wide:
+    // on a loaded machine a thread may wait tens of milliseconds for its CPU,
+    // and a false hang costs a whole test.
+    const auto until = [&](double seconds_from_start) {
+      return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds_from_start));
+    };
+    const auto all_finished = [&] { return s.finished >= target; };
+    bool abandoned = false, hung = false;
     {
       std::unique_lock lock(s.control);
-      hung = !s.batch_finished.wait_until(lock, batch_start + std::chrono::duration_cast<Clock::duration>(
-                                                                 std::chrono::duration<double>(deadline)),
-                                          [&] { return s.finished >= target; });
-      finished = s.finished;
+      if (!s.batch_finished.wait_until(lock, until(std::max(budget, seconds_since(start))), all_finished)) {
+        abandoned = true;
+        s.abandon.store(true, std::memory_order_relaxed);
+        const double grace = options.mode == Mode::perpetual ? 10.0 : 1.0;
+        hung = !s.batch_finished.wait_until(lock, until(seconds_since(start) + grace), all_finished);
+      }
     }
     if (hung) {
-      result.hang = fmt::format("batch {} did not finish within {:.2f} s: {} of {} threads never finished it (a "
-                                "thread waits for a value that no instance writes?)",
-                                batches + 1, deadline, target - finished, s.threads);
+      std::string stuck;
+      for (int t = 0; t < s.threads; ++t)
+        if (s.finished_batch[t].value.load() <= static_cast<int>(batches))
+          stuck += fmt::format("{}{} (after {} instances)", stuck.empty() ? "" : ", ", test.threads[t].id,
+                               s.completed[t].value.load());
+      result.hang = fmt::format("batch {} never finished: thread{} {} did not return from the test (does it wait "
+                                "for a value that no instance writes?)",
+                                batches + 1, stuck.find(',') == std::string::npos ? "" : "s", stuck);
       {
         const std::lock_guard lock(s.control);
         s.stop = true;
@@ -342,16 +417,22 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     batch_seconds = std::max(batch_seconds, seconds_since(batch_start));
     ++batches;
 
+    // Instances (or the chunk) that every thread completed.
+    int complete = options.mode == Mode::perpetual ? 1 : options.size;
+    for (int t = 0; t < s.threads; ++t) complete = std::min(complete, s.completed[t].value.load());
     if (options.mode == Mode::perpetual) {
-      std::vector<const word*> reads;
-      for (int t = 0; t < s.threads; ++t) reads.push_back(s.reads[t].data());
-      result.iterations += analysis->add_chunk(reads, s.chunk, result.histogram, result.coherence_violation);
-      if (!result.coherence_violation.empty()) break;
+      if (complete == 1) {
+        std::vector<const word*> reads;
+        for (int t = 0; t < s.threads; ++t) reads.push_back(s.reads[t].data());
+        result.iterations += analysis->add_chunk(reads, s.chunk, result.histogram, result.coherence_violation);
+        if (!result.coherence_violation.empty()) break;
+      }
       batch_seconds = std::max(batch_seconds, seconds_since(batch_start));
     } else {
-      for (int j = 0; j < options.size; ++j) ++result.histogram[state_of(s, observed, columns, j)];
-      result.iterations += static_cast<std::uint64_t>(options.size);
+      for (int j = 0; j < complete; ++j) ++result.histogram[state_of(s, observed, columns, j)];
+      result.iterations += static_cast<std::uint64_t>(complete);
     }
+    if (abandoned) break;
     if (options.progress && seconds_since(start) - last_progress >= 0.25) {
       last_progress = seconds_since(start);
       options.progress(last_progress, result.iterations);
