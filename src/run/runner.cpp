@@ -389,7 +389,10 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     bool abandoned = false, hung = false;
     {
       std::unique_lock lock(s.control);
-      if (!s.batch_finished.wait_until(lock, until(std::max(budget, seconds_since(start))), all_finished)) {
+      // A first batch gets 20 ms even when the budget is gone, so that a
+      // test starved by the preparations of others still shows states.
+      const double floor = batches == 0 ? seconds_since(start) + 0.02 : 0.0;
+      if (!s.batch_finished.wait_until(lock, until(std::max(budget, floor)), all_finished)) {
         abandoned = true;
         s.abandon.store(true, std::memory_order_relaxed);
         const double grace = options.mode == Mode::perpetual ? 10.0 : 1.0;
