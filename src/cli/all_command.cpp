@@ -37,6 +37,8 @@ std::vector<litmus::Test> hardware_suite_tests(const std::string& suite_dir) {
   std::vector<litmus::Test> tests;
   for (const auto& file : files) {
     litmus::Test test = litmus::parse_litmus_file(file);
+    // Records name suite files as the model records do: the same on every host.
+    test.file = fs::relative(file, suite_dir).string();
     if (!run::unsupported_on(test, run::host_arch())) tests.push_back(std::move(test));
   }
   return tests;
