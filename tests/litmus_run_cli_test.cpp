@@ -90,6 +90,9 @@ TEST_F(LitmusRunTest, BadInputRunsNothingAndWritesNothing) {
            {kSuite + "/x86/SB.litmus --budget soon", "--budget 'soon' is not a positive duration"},
            {kSuite + "/x86/SB.litmus --stride 12", "--stride must be a multiple of 8"},
            {kSuite + "/x86/SB.litmus --size 0", "--size must be between 1 and 1000000"},
+           {kSuite + "/x86/SB.litmus --size 1000000 --stride 65536", "needs 122.1 GiB; at most 1 GiB"},
+           {kSuite + "/x86/SB.litmus --seed -1", "--seed '-1' is not a non-negative integer"},
+           {kSuite + "/x86/SB.litmus --seed 12x", "--seed '12x' is not a non-negative integer"},
            {broken, broken + ":5:"},
            {(dir_ / "missing.litmus").string(), "missing.litmus"},
        }) {
@@ -99,6 +102,83 @@ TEST_F(LitmusRunTest, BadInputRunsNothingAndWritesNothing) {
     EXPECT_EQ(result.output.find("Histogram"), std::string::npos) << result.output;
     EXPECT_FALSE(fs::exists(json)) << c.arguments;
   }
+}
+
+TEST_F(LitmusRunTest, AJsonPathThatIsADirectoryIsRefusedBeforeRunning) {
+  const auto result = run("litmus run " + kSuite + "/x86/SB.litmus --budget 0.1s --json " + dir_.string());
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("it exists and is not a file"), std::string::npos) << result.output;
+  EXPECT_EQ(result.output.find("Histogram"), std::string::npos) << result.output;
+}
+
+// The model follows loops twice (herd's -unroll 2): a thread that counts its
+// turns while it waits reaches counts the model never lists. Those states
+// are not judged, and certainly not forbidden.
+TEST_F(LitmusRunTest, StatesBeyondTheModelsLoopUnrollingAreNotJudgedForbidden) {
+  const std::string file = write("Count.litmus", R"(X86 Count
+"P0 counts its turns while waiting for P1's flag"
+{ x=0; }
+ P0             | P1         ;
+ MOV ECX,$0     | MOV [x],$1 ;
+ L0:            |            ;
+ ADD ECX,$1     |            ;
+ MOV EAX,[x]    |            ;
+ CMP EAX,$1     |            ;
+ JNE L0         |            ;
+exists (0:ECX=1)
+)");
+#if defined(__x86_64__)
+  const auto result = run("litmus run " + file + " --budget 0.5s --json " + (dir_ / "r.json").string());
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output.find("FORBIDDEN"), std::string::npos) << result.output;
+  const auto record = read_json("r.json")["results"][0];
+  EXPECT_NE(record["verdict"], "fail");
+  for (const auto& state : record["evidence"]["histogram"])
+    if (std::stoi(state["state"]["0:ECX"].get<std::string>()) > 3) {
+      EXPECT_TRUE(state["allowed"].is_null()) << state.dump();
+    }
+#endif
+}
+
+// The perpetual mode encodes iterations in the values it stores; a test's
+// own non-zero initial values must not be taken for iterations.
+TEST_F(LitmusRunTest, ThePerpetualModeKeepsNonZeroInitialValuesApart) {
+  const std::string file = write("MPinit.litmus", R"(X86 MPinit
+{ x=3; y=7; }
+ P0          | P1          ;
+ MOV [x],$1  | MOV EAX,[y] ;
+ MOV [y],$1  | MOV EBX,[x] ;
+exists (1:EAX=1 /\ 1:EBX=3)
+)");
+#if defined(__x86_64__)
+  const auto result = run("litmus run " + file + " --mode perpetual --budget 0.5s");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(result.output.find("FORBIDDEN"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("1:EAX=7; 1:EBX=3;"), std::string::npos) << result.output;
+#endif
+}
+
+// Thread 0 waits for thread 1's store. Giving up at the budget's end must
+// not leave thread 0 running an instance alone (waiting for a thread that
+// left): the threads agree on where they stop.
+TEST_F(LitmusRunTest, AnAbandonedBatchNeverLeavesAThreadWaitingAlone) {
+  const std::string file = write("Wait.litmus", R"(X86 Wait
+{ x=0; }
+ P0           | P1         ;
+ L0:          | MOV [x],$1 ;
+ MOV EAX,[x]  |            ;
+ CMP EAX,$1   |            ;
+ JNE L0       |            ;
+exists (0:EAX=1)
+)");
+#if defined(__x86_64__)
+  for (const char* mode : {"barrier", "timebase"})
+    for (int round = 0; round < 5; ++round) {
+      const auto result = run("litmus run " + file + " --budget 1ms --size 100000 --mode " + mode);
+      EXPECT_EQ(result.exit_code, 0) << mode << "\n" << result.output;
+      EXPECT_EQ(result.output.find("hung"), std::string::npos) << mode << "\n" << result.output;
+    }
+#endif
 }
 
 TEST_F(LitmusRunTest, TestsThatCannotRunHereAreSkippedWithTheReason) {
@@ -168,9 +248,17 @@ TEST_F(LitmusRunTest, AThreadThatNeverFinishesIsReportedNotWaitedFor) {
 exists (0:EAX=1)
 )");
 #if defined(__x86_64__)
-  const auto result = run("litmus run " + file + " --budget 0.3s");
+  const auto result =
+      run("litmus run " + file + " " + kSuite + "/x86/SB.litmus --budget 0.3s --json " + (dir_ / "r.json").string());
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("!!! Spin hung: batch 1 never finished: thread 0 (after 0 instances) did not return from the test"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("!!! Spin hung: batch 1 never finished: thread"), std::string::npos) << result.output;
+  // The test after it does not share CPUs with the stuck threads: it is
+  // recorded as not run.
+  const auto records = read_json("r.json")["results"];
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0]["verdict"], "fail");
+  EXPECT_EQ(records[1]["verdict"], "skipped");
+  EXPECT_EQ(records[1]["evidence"]["skipped"], "not run: an earlier test's threads never returned");
 #endif
 }
 

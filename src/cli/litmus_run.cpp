@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fmt/format.h>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 
 #include "cli/duration.hpp"
 #include "cli/hardware_suite.hpp"
@@ -62,8 +64,21 @@ int run_litmus_run(const LitmusRunOptions& options) {
     std::cerr << "memharness: --delay must be between 0 and 65535\n";
     return 2;
   }
+  std::uint64_t seed = 0;
+  try {
+    std::size_t used = 0;
+    seed = std::stoull(options.seed, &used);
+    if (used != options.seed.size() || options.seed.find('-') != std::string::npos) throw std::invalid_argument("");
+  } catch (const std::exception&) {
+    std::cerr << "memharness: --seed '" << options.seed << "' is not a non-negative integer\n";
+    return 2;
+  }
   if (!options.json.empty()) {
     const fs::path parent = fs::absolute(options.json).parent_path();
+    if (fs::exists(options.json) && !fs::is_regular_file(options.json)) {
+      std::cerr << "memharness: cannot write --json " << options.json << ": it exists and is not a file\n";
+      return 2;
+    }
     if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0) {
       std::cerr << "memharness: cannot write --json " << options.json << ": " << parent.string()
                 << " is not a writable directory\n";
@@ -78,13 +93,23 @@ int run_litmus_run(const LitmusRunOptions& options) {
     return 2;
   }
 
+  // Instances of the largest test must fit in memory (a gibibyte here).
+  std::size_t most_locations = 1;
+  for (const auto& test : tests) most_locations = std::max(most_locations, test.locations.size());
+  const double instance_bytes = static_cast<double>(options.size) * options.stride * static_cast<double>(most_locations);
+  if (*mode != run::Mode::perpetual && instance_bytes > double(1 << 30)) {
+    std::cerr << fmt::format("memharness: --size {} x --stride {} x {} locations needs {:.1f} GiB; at most 1 GiB\n",
+                             options.size, options.stride, most_locations, instance_bytes / double(1 << 30));
+    return 2;
+  }
+
   HardwareSettings settings;
   settings.mode = *mode;
   settings.placement = *placement;
   settings.size = options.size;
   settings.stride = options.stride;
   settings.max_delay = options.max_delay;
-  settings.seed = options.seed;
+  settings.seed = seed;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   HardwareOutcome outcome;
   try {

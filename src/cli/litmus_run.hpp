@@ -17,7 +17,7 @@ struct LitmusRunOptions {
   int size = 1000;
   int stride = 128;
   int max_delay = 16;
-  unsigned long long seed = 1;
+  std::string seed = "1";  // parsed by the command, for a one-line error
   bool quiet_progress = false;
 };
 

@@ -46,7 +46,9 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
       for (std::size_t i = 0; i < observed->size(); ++i)
         values[format_term(test, (*observed)[i])] = axiom::format_value(test, state[i]);
     nlohmann::json entry = {{"state", values}, {"count", count}, {"satisfies", satisfies}};
-    entry["allowed"] = model != nullptr ? nlohmann::json(allowed_by(*model, state)) : nlohmann::json(nullptr);
+    // An unlisted state of a model that cut loops short is unjudged: null.
+    const bool allowed = model != nullptr && allowed_by(*model, state);
+    entry["allowed"] = allowed || (model != nullptr && run.model_complete) ? nlohmann::json(allowed) : nlohmann::json(nullptr);
     entry["allowed_by_sc"] = run.sc != nullptr ? nlohmann::json(allowed_by(*run.sc, state)) : nlohmann::json(nullptr);
     states.push_back(std::move(entry));
   }
@@ -69,6 +71,7 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
       {"topology", run.result.topology_source},
       {"oversubscribed", run.result.oversubscribed},
       {"late_starts", run.result.late_starts},
+      {"unpinned_threads", run.result.unpinned_threads},
       {"native_code", run.origin},
       {"emulated", run.emulated},
   };

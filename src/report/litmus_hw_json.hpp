@@ -15,6 +15,7 @@ struct HardwareRun {
   const litmus::Test* test = nullptr;
   const axiom::CheckResult* host_model = nullptr;  // nullptr: no model verdict (too large)
   const axiom::CheckResult* sc = nullptr;
+  bool model_complete = false;  // the model lists every state (no loop cut short): an unlisted state is forbidden
   run::RunOptions options;
   run::RunResult result;
   std::string verdict;  // "pass", "fail", "unjudged", "skipped"

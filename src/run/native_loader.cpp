@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 
 namespace mh::run {
@@ -95,14 +94,11 @@ const NativeTest& load_native_test(const litmus::Test& test, std::string* origin
                                           quote(temporary.string()), quote(source.string()), quote(log.string()));
   const int status = std::system(command.c_str());
   if (status != 0) {
-    std::ifstream in(log);
-    std::stringstream text;
-    text << in.rdbuf();
+    // One line: where the compiler's messages and the generated source are.
     fs::remove(temporary, error);
-    fs::remove(log, error);
-    throw std::runtime_error(fmt::format("compiling {} with '{}' failed (set MEMHARNESS_CXX to choose the compiler); "
-                                         "the generated source is {}:\n{}",
-                                         test.file, compiler(), source.string(), text.str()));
+    throw std::runtime_error(fmt::format("compiling it with '{}' failed: see {} (source {}); set MEMHARNESS_CXX to "
+                                         "choose the compiler",
+                                         compiler(), log.string(), source.string()));
   }
   fs::rename(temporary, object, error);
   fs::remove(source, error);

@@ -108,8 +108,16 @@ PerpetualAnalysis::PerpetualAnalysis(const litmus::Test& test, const std::vector
   if (loads_.size() > 16) throw std::invalid_argument("the perpetual mode examines at most 16 loads");
 }
 
+std::uint32_t PerpetualAnalysis::combinations() const {
+  std::uint32_t n = 1;
+  for (const Load& load : loads_)
+    if (load.writer >= 0) n *= 2;
+  return n;
+}
+
 std::uint64_t PerpetualAnalysis::add_chunk(const std::vector<const word*>& reads, std::int64_t n,
-                                           Histogram& histogram, std::string& violation) const {
+                                           Histogram& histogram, std::string& violation,
+                                           std::chrono::steady_clock::time_point deadline) const {
   if (n <= 0 || threads_ == 0) return 0;
   // The observed iteration of load L at iteration k of its thread.
   const auto seen = [&](const Load& load, std::int64_t k) {
@@ -143,7 +151,14 @@ std::uint64_t PerpetualAnalysis::add_chunk(const std::vector<const word*>& reads
   std::vector<std::uint64_t> counts(masks, 0);
   std::vector<std::int64_t> witnessed_at(masks, -1);
 
+  std::int64_t examined = n;
   for (std::int64_t anchor = 0; anchor < n; ++anchor) {
+    // Look at the clock every iteration when an iteration costs many searches.
+    const std::int64_t period_mask = masks >= 64 ? 0 : 1023;
+    if ((anchor & period_mask) == 0 && anchor > 0 && std::chrono::steady_clock::now() > deadline) {
+      examined = anchor;
+      break;
+    }
     for (std::uint32_t mask = 0; mask < masks; ++mask) {
       if (witnessed_at[mask & shown] == anchor) continue;
       std::fill(lo.begin(), lo.end(), 0);
@@ -208,7 +223,7 @@ std::uint64_t PerpetualAnalysis::add_chunk(const std::vector<const word*>& reads
     }
     histogram[state] += count;
   }
-  return static_cast<std::uint64_t>(n);
+  return static_cast<std::uint64_t>(examined);
 }
 
 }  // namespace mh::run

@@ -13,6 +13,7 @@
 // satisfy every constraint) in O(log n) steps per constraint.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,8 +35,15 @@ class PerpetualAnalysis {
   // them. Adds to `histogram` and returns the anchor iterations examined;
   // sets `violation` (and examines nothing) when a load's observed
   // iterations go backwards, which coherence forbids.
+  // Stops at `deadline` (steady clock): only the iterations examined by then
+  // count.
   std::uint64_t add_chunk(const std::vector<const word*>& reads, std::int64_t n, Histogram& histogram,
-                          std::string& violation) const;
+                          std::string& violation,
+                          std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) const;
+
+  // Outcome combinations examined per iteration: 2 to the loads that read a
+  // written location.
+  std::uint32_t combinations() const;
 
  private:
   struct Load {

@@ -98,6 +98,7 @@ struct Shared {
   std::unique_ptr<PaddedCounter[]> arrived;  // barrier mode: per instance
   std::atomic<std::uint64_t> start_tick{0};  // timebase mode
   std::uint64_t interval_ticks = 0;
+  std::uint64_t lead_ticks = 0;  // 200 µs
   std::atomic<std::uint64_t> late{0};
 
   // Perpetual mode.
@@ -116,16 +117,24 @@ struct Shared {
   bool stop = false;
   std::atomic<int> failed_pins{0};
 
-  // Set when the budget runs out in the middle of a batch: threads leave at
-  // their next wait, having completed `completed[t]` instances (perpetual:
-  // 1 when the chunk ran).
+  // Giving up on a batch at the budget's end, agreed by all threads so that
+  // no thread runs an instance alone (it could wait forever for a store of
+  // a thread that left): before instance j a thread publishes `started[t] =
+  // j + 1`, then looks at `abandon`. The controller sets `abandon`, then
+  // reads every `started` and publishes `stop_before` = their maximum. Both
+  // sides use seq_cst, so either the controller sees the thread's j or the
+  // thread sees `abandon` and waits for `stop_before`; every thread then runs
+  // exactly the instances below it.
   std::atomic<bool> abandon{false};
-  std::unique_ptr<PaddedProgress[]> completed;
+  std::atomic<int> stop_before{INT_MAX};
+  std::atomic<bool> stop_published{false};
+  std::unique_ptr<PaddedProgress[]> started;
+  std::unique_ptr<PaddedProgress[]> completed;       // instances thread t completed in this batch
   std::unique_ptr<PaddedProgress[]> finished_batch;  // batches each thread finished
+  int calibration_instances = 0;  // timebase: the first batch runs in barrier mode to measure an instance
 };
 
-// Sleeps while *word == expected, for at most a millisecond (so that the
-// abandon flag is seen soon).
+// Sleeps while *word == expected (or for a millisecond at most).
 void futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected) {
   timespec timeout{0, 1'000'000};
   syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, expected, &timeout, nullptr, 0);
@@ -136,51 +145,58 @@ void futex_wake_all(std::atomic<std::uint32_t>& word) {
 }
 
 // Arrives at a rendezvous of all the test's threads and waits for the
-// others; false when the run is abandoned first. Threads that share CPUs
-// sleep on a futex instead of spinning: the thread they wait for needs the
-// CPU, and under load yielding alone does not give it to that thread.
-bool rendezvous(Shared& s, std::atomic<std::uint32_t>& counter, Waiter& waiter) {
+// others. Only instances that every thread will run get here (see
+// Shared::abandon), so the wait ends unless a thread is stuck in the test.
+// Threads that share CPUs sleep on a futex instead of spinning: the thread
+// they wait for needs the CPU, and under load yielding alone does not give
+// it to that thread.
+void rendezvous(Shared& s, std::atomic<std::uint32_t>& counter, Waiter& waiter) {
   const auto threads = static_cast<std::uint32_t>(s.threads);
   if (counter.fetch_add(1, std::memory_order_acq_rel) + 1 == threads) {
     if (s.shares_cpu) futex_wake_all(counter);
-    return true;
+    return;
   }
   int turns = 0;
   const auto began = Clock::now();
   for (std::uint32_t seen = counter.load(std::memory_order_acquire); seen < threads;
        seen = counter.load(std::memory_order_acquire)) {
-    if (s.abandon.load(std::memory_order_relaxed)) return false;
     if (s.shares_cpu && turns > 0 && Clock::now() - began > std::chrono::microseconds(50)) waiter.yield_took_long();
     if (s.shares_cpu && ++turns > waiter.yields_before_sleeping())
       futex_wait(counter, seen);
     else
       waiter.pause();
   }
-  return true;
 }
 
-void run_instances(Shared& s, int t) {
+// Whether thread t runs instance j of this batch (Shared::abandon).
+bool may_start(Shared& s, int t, int j, Waiter& waiter) {
+  s.started[t].value.store(j + 1, std::memory_order_seq_cst);
+  if (!s.abandon.load(std::memory_order_seq_cst)) return true;
+  while (!s.stop_published.load(std::memory_order_acquire)) waiter.pause();
+  return j < s.stop_before.load(std::memory_order_relaxed);
+}
+
+void run_instances(Shared& s, int t, bool timebase) {
   Waiter waiter(s.shares_cpu);
   const std::size_t per_thread = s.test->threads[t].registers.size();
   word* const out = s.registers[t].data();
   const ThreadBody body = s.native->bodies[t];
-  const int size = s.options.size;
-  const bool timebase = s.options.mode == Mode::timebase;
+  const int size = timebase ? s.options.size : (s.calibration_instances > 0 ? s.calibration_instances : s.options.size);
   const std::uint64_t start = timebase ? s.start_tick.load(std::memory_order_acquire) : 0;
   std::uint64_t late = 0;
   std::atomic<int>& completed = s.completed[t].value;
   for (int j = 0; j < size; ++j) {
+    if (!may_start(s, t, j, waiter)) break;
     if (timebase) {
       const std::uint64_t target = start + static_cast<std::uint64_t>(j) * s.interval_ticks;
       std::uint64_t now = ticks();
       if (now > target + s.interval_ticks) ++late;
       while (now < target) {
-        if (s.abandon.load(std::memory_order_relaxed)) return;
         waiter.pause();
         now = ticks();
       }
-    } else if (!rendezvous(s, s.arrived[j].value, waiter)) {
-      break;
+    } else {
+      rendezvous(s, s.arrived[j].value, waiter);
     }
     for (std::uint16_t d = s.delays[t][j]; d > 0; --d) asm volatile("" ::: "memory");
     body(s.pointers[j].data(), out + static_cast<std::size_t>(j) * per_thread);
@@ -191,8 +207,9 @@ void run_instances(Shared& s, int t) {
 
 void run_perpetual(Shared& s, int t) {
   Waiter waiter(s.shares_cpu);
+  if (!may_start(s, t, 0, waiter)) return;
   // All threads start the chunk together; after that nothing synchronizes them.
-  if (!rendezvous(s, s.ready, waiter)) return;
+  rendezvous(s, s.ready, waiter);
   s.native->perpetual[t](s.pointers[0].data(), s.reads[t].data(), 0, s.chunk);
   s.completed[t].value.store(1, std::memory_order_release);
 }
@@ -212,7 +229,7 @@ void worker(std::shared_ptr<Shared> shared, int t) {
     if (s.options.mode == Mode::perpetual)
       run_perpetual(s, t);
     else
-      run_instances(s, t);
+      run_instances(s, t, s.options.mode == Mode::timebase && s.calibration_instances == 0);
     s.finished_batch[t].value.fetch_add(1, std::memory_order_relaxed);
     {
       const std::lock_guard lock(s.control);
@@ -222,25 +239,13 @@ void worker(std::shared_ptr<Shared> shared, int t) {
   }
 }
 
+// The test's initial values; in the perpetual mode 0 everywhere, the value
+// that means "no iteration's store" (the analysis maps it back to the
+// initial value).
 void reset_memory(Shared& s, int instances) {
+  const bool perpetual = s.options.mode == Mode::perpetual;
   for (int j = 0; j < instances; ++j)
-    for (int l = 0; l < s.locations; ++l) *s.pointers[j][l] = s.test->locations[l].init;
-}
-
-// Ticks one instance takes when the threads run it one after another, as a
-// floor for the timebase interval.
-std::uint64_t calibrate_interval(Shared& s) {
-  std::vector<word> scratch(64);
-  const int rounds = 200;
-  const std::uint64_t begin = ticks();
-  for (int i = 0; i < rounds; ++i) {
-    reset_memory(s, 1);
-    for (int t = 0; t < s.threads; ++t)
-      if (s.test->threads[t].registers.size() <= scratch.size()) s.native->bodies[t](s.pointers[0].data(), scratch.data());
-  }
-  reset_memory(s, 1);
-  const std::uint64_t per_instance = (ticks() - begin) / rounds;
-  return std::max<std::uint64_t>(per_instance * 2, 200);
+    for (int l = 0; l < s.locations; ++l) *s.pointers[j][l] = perpetual ? 0 : s.test->locations[l].init;
 }
 
 State state_of(const Shared& s, const std::vector<litmus::CondTerm>& observed,
@@ -270,6 +275,8 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
   if (options.size < 1 || options.stride < 8 || options.stride % 8 != 0)
     throw std::invalid_argument("--size must be at least 1 and --stride a multiple of 8");
 
+  // The budget counts from here: allocating a large --size is part of the run.
+  const auto start = Clock::now();
   auto shared = std::make_shared<Shared>();
   Shared& s = *shared;
   s.test = &test;
@@ -324,13 +331,15 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       s.registers[t].assign(static_cast<std::size_t>(options.size) * test.threads[t].registers.size(), 0);
     s.delays.assign(s.threads, std::vector<std::uint16_t>(options.size, 0));
     s.arrived = std::make_unique<PaddedCounter[]>(options.size);
-    if (options.mode == Mode::timebase) s.interval_ticks = calibrate_interval(s);
+    // The timebase interval comes from a first batch in the barrier mode
+    // (not counted): what one instance takes with the threads together.
+    if (options.mode == Mode::timebase) s.calibration_instances = std::min(options.size, 200);
   }
 
+  s.started = std::make_unique<PaddedProgress[]>(s.threads);
   s.completed = std::make_unique<PaddedProgress[]>(s.threads);
   s.finished_batch = std::make_unique<PaddedProgress[]>(s.threads);
   std::mt19937_64 random(options.seed);
-  const auto start = Clock::now();
   const double budget = std::max(options.budget_seconds, 0.0);
   std::vector<std::thread> workers;
   for (int t = 0; t < s.threads; ++t) workers.emplace_back(worker, shared, t);
@@ -346,7 +355,9 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       // Chunks start small and grow while twice one fits in a tenth of the
       // budget, so that a short budget is honoured on any machine.
       if (batches == 0) {
-        s.chunk = std::min<std::int64_t>(max_chunk, 10'000);
+        // Analysing an iteration costs one search per combination of loads.
+        const std::int64_t first = std::clamp<std::int64_t>(160'000 / analysis->combinations(), 100, 10'000);
+        s.chunk = std::min<std::int64_t>(max_chunk, first);
       } else if (s.chunk < max_chunk && batch_seconds * 2 < budget / 10) {
         s.chunk = std::min<std::int64_t>(max_chunk, s.chunk * 2);
         batch_seconds *= 2;
@@ -364,10 +375,19 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       if (options.max_delay > 0)
         for (auto& delays : s.delays)
           for (auto& d : delays) d = static_cast<std::uint16_t>(random() % (options.max_delay + 1));
-      if (options.mode == Mode::timebase) s.start_tick.store(ticks() + s.interval_ticks * 64, std::memory_order_relaxed);
+      // Far enough ahead for every thread to be woken and waiting.
+      if (options.mode == Mode::timebase)
+        s.start_tick.store(ticks() + std::max(s.interval_ticks * 64, s.lead_ticks), std::memory_order_relaxed);
     }
-    for (int t = 0; t < s.threads; ++t) s.completed[t].value.store(0, std::memory_order_relaxed);
+    for (int t = 0; t < s.threads; ++t) {
+      s.completed[t].value.store(0, std::memory_order_relaxed);
+      s.started[t].value.store(0, std::memory_order_relaxed);
+    }
+    s.abandon.store(false, std::memory_order_relaxed);
+    s.stop_published.store(false, std::memory_order_relaxed);
+    s.stop_before.store(INT_MAX, std::memory_order_relaxed);
     const auto batch_start = Clock::now();
+    const std::uint64_t batch_start_ticks = ticks();
     const std::uint64_t target = static_cast<std::uint64_t>(s.threads) * (batches + 1);
     {
       const std::lock_guard lock(s.control);
@@ -376,12 +396,12 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     s.batch_started.notify_all();
 
     // A batch that would end past the budget is abandoned at the budget's
-    // end: each thread leaves at its next wait, and the instances that every
-    // thread completed count. A thread that does not leave within the grace
-    // period is stuck in the test itself (it waits for a value no instance
-    // writes): the watchdog reports it instead of hanging. The grace is wide:
-    // on a loaded machine a thread may wait tens of milliseconds for its CPU,
-    // and a false hang costs a whole test.
+    // end: the threads agree on the instances they all run (Shared::abandon)
+    // and stop there. A thread that does not finish within the grace period
+    // is stuck in the test itself (it waits for a value no instance writes):
+    // the watchdog reports it instead of hanging. The grace is wide: on a
+    // loaded machine a thread may wait tens of milliseconds for its CPU, and
+    // a false hang costs a whole test.
     const auto until = [&](double seconds_from_start) {
       return start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds_from_start));
     };
@@ -394,7 +414,12 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       const double floor = batches == 0 ? seconds_since(start) + 0.02 : 0.0;
       if (!s.batch_finished.wait_until(lock, until(std::max(budget, floor)), all_finished)) {
         abandoned = true;
-        s.abandon.store(true, std::memory_order_relaxed);
+        s.abandon.store(true, std::memory_order_seq_cst);
+        int stop_before = 0;
+        for (int t = 0; t < s.threads; ++t)
+          stop_before = std::max(stop_before, s.started[t].value.load(std::memory_order_seq_cst));
+        s.stop_before.store(stop_before, std::memory_order_relaxed);
+        s.stop_published.store(true, std::memory_order_release);
         const double grace = options.mode == Mode::perpetual ? 10.0 : 1.0;
         hung = !s.batch_finished.wait_until(lock, until(seconds_since(start) + grace), all_finished);
       }
@@ -423,11 +448,24 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
     // Instances (or the chunk) that every thread completed.
     int complete = options.mode == Mode::perpetual ? 1 : options.size;
     for (int t = 0; t < s.threads; ++t) complete = std::min(complete, s.completed[t].value.load());
+    if (s.calibration_instances > 0) {
+      // The timebase calibration batch: an instance's length, and how far
+      // ahead 200 µs is, in ticks. Its states are not counted.
+      const double seconds_taken = std::max(seconds_since(batch_start), 1e-9);
+      const std::uint64_t ticks_taken = ticks() - batch_start_ticks;
+      s.interval_ticks = std::max<std::uint64_t>(2 * ticks_taken / std::max(complete, 1), 200);
+      s.lead_ticks = static_cast<std::uint64_t>(static_cast<double>(ticks_taken) / seconds_taken * 200e-6);
+      s.calibration_instances = 0;
+      batch_seconds = 0;
+      if (abandoned) break;
+      continue;
+    }
     if (options.mode == Mode::perpetual) {
       if (complete == 1) {
         std::vector<const word*> reads;
         for (int t = 0; t < s.threads; ++t) reads.push_back(s.reads[t].data());
-        result.iterations += analysis->add_chunk(reads, s.chunk, result.histogram, result.coherence_violation);
+        result.iterations += analysis->add_chunk(reads, s.chunk, result.histogram, result.coherence_violation,
+                                                 until(std::max(budget, seconds_since(start) + 0.02)));
         if (!result.coherence_violation.empty()) break;
       }
       batch_seconds = std::max(batch_seconds, seconds_since(batch_start));
@@ -449,6 +487,7 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
   for (auto& w : workers) w.join();
   result.seconds = seconds_since(start);
   result.late_starts = s.late.load();
+  result.unpinned_threads = s.failed_pins.load();
   return result;
 }
 

@@ -48,6 +48,7 @@ struct RunResult {
   bool oversubscribed = false;     // more test threads than CPUs
   std::string topology_source;
   std::uint64_t late_starts = 0;   // timebase: instances a thread reached after its start tick
+  int unpinned_threads = 0;        // threads the system refused to pin
   std::string hang;                // non-empty: the watchdog gave up on a stuck thread (the threads are abandoned)
   std::string coherence_violation; // perpetual: reads that went back in a location's order (never expected)
 };
