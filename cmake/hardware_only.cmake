@@ -29,11 +29,16 @@ include(cmake/native_litmus.cmake)
 file(GLOB MEMHARNESS_HW_SOURCES CONFIGURE_DEPENDS src/axiom/*.cpp src/report/*.cpp src/cli/*.cpp)
 list(FILTER MEMHARNESS_HW_SOURCES EXCLUDE REGEX
   "src/(cli/(all_command|check_command|model_suite|suite)|report/model_check_json)\\.cpp$")
-add_executable(memharness ${MEMHARNESS_HW_SOURCES})
-target_include_directories(memharness PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-target_link_libraries(memharness PRIVATE memharness_run memharness_native_suite fmt::fmt)
-target_compile_definitions(memharness PRIVATE MEMHARNESS_HARDWARE_ONLY MEMHARNESS_VERSION="${PROJECT_VERSION}"
+include(cmake/stress.cmake)
+list(FILTER MEMHARNESS_HW_SOURCES EXCLUDE REGEX "src/cli/main\\.cpp$")
+add_library(memharness_hw_core STATIC ${MEMHARNESS_HW_SOURCES})
+target_include_directories(memharness_hw_core PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(memharness_hw_core PUBLIC memharness_run fmt::fmt)
+target_compile_definitions(memharness_hw_core PUBLIC MEMHARNESS_HARDWARE_ONLY MEMHARNESS_VERSION="${PROJECT_VERSION}"
   MEMHARNESS_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}" MEMHARNESS_INSTALL_DATADIR="${CMAKE_INSTALL_FULL_DATADIR}")
+add_executable(memharness src/cli/main.cpp)
+target_link_libraries(memharness PRIVATE memharness_hw_core memharness_native_suite memharness_stress)
+memharness_add_stress_binaries(memharness_hw_core)
 
 # The emulated smoke run: a few AArch64 and C tests for a moment each, in
 # every mode. It proves that the binaries run and judge their states, not

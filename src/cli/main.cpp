@@ -5,6 +5,7 @@
 
 #include "cli/litmus_check.hpp"
 #include "cli/litmus_run.hpp"
+#include "cli/stress_command.hpp"
 // The aarch64 cross build has only what runs on the target's cores (no model
 // checker: its fiber library is not cross-packaged).
 #ifndef MEMHARNESS_HARDWARE_ONLY
@@ -52,6 +53,12 @@ int main(int argc, char** argv) try {
   litmus_run->add_option("--seed", hardware.seed, "Seed of the random start delays")->capture_default_str();
   litmus_run->add_flag("--no-progress", hardware.quiet_progress, "No progress line on a terminal");
   litmus_run->add_option("--json", hardware.json, "Write the results JSON (docs/results.md) to this file");
+
+  mh::cli::StressOptions stress;
+  auto* stress_command = app.add_subcommand(
+      "stress", "Run the protocols' stress variants (real pipes, futexes, shared memory, semaphores) on this "
+                "machine's cores");
+  mh::cli::add_stress_options(*stress_command, stress);
 
 #ifndef MEMHARNESS_HARDWARE_ONLY
   mh::cli::CheckCommandOptions model_check;
@@ -107,7 +114,7 @@ int main(int argc, char** argv) try {
     // CLI11 reports an unknown command as a missing one; name it instead.
     std::string reason = e.what();
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
-      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, all)";
+      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
       reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check, run)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
@@ -116,6 +123,7 @@ int main(int argc, char** argv) try {
 
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
   if (litmus_run->parsed()) return mh::cli::run_litmus_run(hardware);
+  if (stress_command->parsed()) return mh::cli::run_stress_command(stress);
 #ifndef MEMHARNESS_HARDWARE_ONLY
   if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);

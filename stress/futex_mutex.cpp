@@ -1,0 +1,377 @@
+// Drepper's futex mutexes ("Futexes Are Tricky") on the real futex system
+// call: T workers hammer a counter that only the lock protects, and every
+// critical section checks that it is alone. The same variants as the model
+// (models/futex_mutex.cpp), plus the reorder hunters that real cores break.
+//
+// The critical section's checks use relaxed atomics only: they add no
+// ordering of their own, so a lock whose orders are too weak shows up as two
+// owners at once or as increments lost.
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <fmt/format.h>
+#include <memory>
+#include <vector>
+
+#include "stress/context.hpp"
+#include "stress/futex.hpp"
+#include "stress/variant.hpp"
+
+namespace mh::stress {
+namespace {
+
+using std::memory_order;
+using std::memory_order_acquire;
+using std::memory_order_relaxed;
+using std::memory_order_release;
+
+enum class Take { one, two, three };
+
+struct MutexVariant {
+  Take take = Take::three;
+  memory_order acquire = memory_order_acquire;
+  memory_order release = memory_order_release;
+  bool unlock_wakes = true;
+  bool relock_with_two = true;  // take 2: the waiter's cmpxchg after sleeping stores 2
+};
+
+class FutexMutex {
+ public:
+  FutexMutex(const MutexVariant& variant, Context& context) : v_(variant), context_(context) {}
+
+  void lock(int worker) {
+    switch (v_.take) {
+      case Take::one: {
+        std::uint32_t c;
+        while ((c = word_.fetch_add(1, v_.acquire)) != 0) {
+          if (!sleep(worker, c + 1, "futex_wait(lock, count)")) return;
+        }
+        return;
+      }
+      case Take::two: {
+        std::uint32_t c = cmpxchg(0, 1);
+        if (c == 0) return;
+        do {
+          if (c == 2 || cmpxchg(1, 2) != 0) {
+            if (!sleep(worker, 2, "futex_wait(lock, 2)")) return;
+          }
+        } while ((c = cmpxchg(0, v_.relock_with_two ? 2 : 1)) != 0);
+        return;
+      }
+      case Take::three: {
+        std::uint32_t c = cmpxchg(0, 1);
+        if (c == 0) return;
+        if (c != 2) c = word_.exchange(2, v_.acquire);
+        while (c != 0) {
+          if (!sleep(worker, 2, "futex_wait(lock, 2)")) return;
+          c = word_.exchange(2, v_.acquire);
+        }
+        return;
+      }
+    }
+  }
+
+  void unlock() {
+    if (v_.take == Take::one) {
+      word_.store(0, v_.release);
+      if (v_.unlock_wakes) wake(1);
+      return;
+    }
+    if (word_.fetch_sub(1, v_.release) != 1) {
+      word_.store(0, v_.release);
+      if (v_.unlock_wakes) wake(1);
+    }
+  }
+
+  std::uint32_t value() const { return word_.load(memory_order_relaxed); }
+  void wake_all() { futex_wake(word_, INT_MAX); }
+  std::uint64_t wakes() const { return wakes_.load(memory_order_relaxed); }
+  std::uint64_t sleeps() const { return sleeps_.load(memory_order_relaxed); }
+
+ private:
+  // False when the watchdog aborted the run: the caller gives up the lock
+  // attempt and the worker leaves.
+  bool sleep(int worker, std::uint32_t expected, const char* what) {
+    sleeps_.fetch_add(1, memory_order_relaxed);
+    context_.enter_blocking(worker, what);
+    futex_wait(word_, expected);
+    context_.leave_blocking(worker);
+    return !context_.aborted();
+  }
+
+  void wake(int count) {
+    wakes_.fetch_add(1, memory_order_relaxed);
+    futex_wake(word_, count);
+  }
+
+  std::uint32_t cmpxchg(std::uint32_t expected, std::uint32_t desired) {
+    word_.compare_exchange_strong(expected, desired, v_.acquire, memory_order_relaxed);
+    return expected;
+  }
+
+  MutexVariant v_;
+  Context& context_;
+  alignas(64) std::atomic<std::uint32_t> word_{0};
+  alignas(64) std::atomic<std::uint64_t> wakes_{0};
+  std::atomic<std::uint64_t> sleeps_{0};
+};
+
+// The data only the lock protects, and the checks of a critical section.
+struct ProtectedCounter {
+  alignas(64) std::atomic<int> owner{-1};
+  std::atomic<std::uint64_t> counter{0};
+
+  void critical_section(Context& context, int worker) {
+    const int before = owner.load(memory_order_relaxed);
+    if (before != -1)
+      context.violation("mutual exclusion",
+                        fmt::format("worker {} entered the critical section while worker {} was in it", worker, before));
+    owner.store(worker, memory_order_relaxed);
+    // A read-modify-write in two steps: two owners at once lose increments.
+    counter.store(counter.load(memory_order_relaxed) + 1, memory_order_relaxed);
+    const int after = owner.load(memory_order_relaxed);
+    if (after != worker)
+      context.violation("mutual exclusion",
+                        after == -1 ? fmt::format("another worker entered and left the critical section while "
+                                                  "worker {} held it",
+                                                  worker)
+                                    : fmt::format("worker {} found worker {} in the critical section it held",
+                                                  worker, after));
+    owner.store(-1, memory_order_relaxed);
+  }
+
+  void check_total(Context& context, std::uint64_t increments) {
+    const std::uint64_t final_value = counter.load(memory_order_relaxed);
+    if (final_value != increments)
+      context.violation("lost increments",
+                        fmt::format("the protected counter is {} after {} increments ({} lost)", final_value,
+                                    increments, static_cast<std::int64_t>(increments - final_value)));
+  }
+};
+
+void run_mutex(Context& context, const MutexVariant& variant) {
+  FutexMutex mutex(variant, context);
+  ProtectedCounter data;
+  std::vector<std::uint64_t> increments(static_cast<std::size_t>(context.workers()), 0);
+  context.on_hang(
+      [&] {
+        return fmt::format("futex word = {}, {} futex_wait calls, {} futex_wake calls", mutex.value(),
+                           mutex.sleeps(), mutex.wakes());
+      },
+      [&] { mutex.wake_all(); });
+  context.run_threads(context.workers(), [&](int worker) {
+    std::uint64_t done = 0;
+    while (!context.stopping()) {
+      mutex.lock(worker);
+      if (context.aborted()) break;
+      data.critical_section(context, worker);
+      mutex.unlock();
+      ++done;
+      if ((done & 63) == 0) context.add_progress(worker, 64);
+    }
+    context.add_progress(worker, done & 63);
+    increments[static_cast<std::size_t>(worker)] = done;
+  });
+  std::uint64_t total = 0;
+  for (auto count : increments) total += count;
+  if (!context.aborted()) data.check_total(context, total);
+  context.metric("futex_wait_calls", double(mutex.sleeps()));
+  context.metric("futex_wake_calls", double(mutex.wakes()));
+}
+
+// A handoff by futex alone: the value is published by a flag and a wake; the
+// consumer reads it once the flag says so. The futex system call orders
+// nothing by itself (only the flag's orders do).
+void run_handoff(Context& context, memory_order publish, memory_order observe) {
+  struct alignas(64) Channel {
+    std::atomic<std::uint32_t> ready{0};  // the sequence number published
+    alignas(64) std::atomic<std::uint32_t> taken{0};  // the sequence number consumed
+    alignas(64) std::atomic<std::uint64_t> payload[4]{};
+  };
+  auto channel = std::make_unique<Channel>();
+  context.on_hang(
+      [&] {
+        return fmt::format("ready = {}, taken = {}", channel->ready.load(memory_order_relaxed),
+                           channel->taken.load(memory_order_relaxed));
+      },
+      [&] {
+        futex_wake(channel->ready, INT_MAX);
+        futex_wake(channel->taken, INT_MAX);
+      });
+  static constexpr std::uint32_t closed = 0xffffffff;
+  const auto pattern = [](std::uint32_t sequence, int field) {
+    return (std::uint64_t(sequence) << 8) ^ (0x9e3779b97f4a7c15ull * std::uint64_t(field + 1));
+  };
+  // Waits for `word` to reach `target`: spin a little (where the reordering
+  // shows: the value is read without sleeping), then sleep.
+  const auto await = [&](int worker, std::atomic<std::uint32_t>& word, std::uint32_t target, memory_order order,
+                         const char* what) {
+    unsigned spins = 0;
+    for (;;) {
+      std::uint32_t seen = word.load(order);
+      if (seen == target) return true;
+      if (seen == closed || context.stopping()) return false;
+      if (spins < 256 && !context.oversubscribed()) {
+        context.spin_pause(spins);
+        continue;
+      }
+      context.enter_blocking(worker, what);
+      futex_wait(word, seen);
+      context.leave_blocking(worker);
+      if (context.aborted()) return false;
+    }
+  };
+  context.run_threads(2, [&](int worker) {
+    // The side that leaves first says so, or the other would sleep forever.
+    struct Close {
+      std::atomic<std::uint32_t>& word;
+      ~Close() {
+        word.store(closed, memory_order_release);
+        futex_wake(word, INT_MAX);
+      }
+    } close{worker == 0 ? channel->ready : channel->taken};
+    if (worker == 0) {
+      for (std::uint32_t sequence = 1; !context.stopping(); ++sequence) {
+        for (int field = 0; field < 4; ++field)
+          channel->payload[field].store(pattern(sequence, field), memory_order_relaxed);
+        channel->ready.store(sequence, publish);
+        futex_wake(channel->ready, 1);
+        if (!await(worker, channel->taken, sequence, memory_order_acquire, "futex_wait(taken)")) return;
+        context.add_progress(worker);
+      }
+      return;
+    }
+    for (std::uint32_t sequence = 1; !context.stopping(); ++sequence) {
+      if (!await(worker, channel->ready, sequence, observe, "futex_wait(ready)")) return;
+      for (int field = 0; field < 4; ++field) {
+        const std::uint64_t seen = channel->payload[field].load(memory_order_relaxed);
+        if (seen != pattern(sequence, field)) {
+          context.violation("stale data", fmt::format("message {}: field {} holds {:#x}, written {:#x}", sequence,
+                                                      field, seen, pattern(sequence, field)));
+          break;
+        }
+      }
+      channel->taken.store(sequence, memory_order_release);
+      futex_wake(channel->taken, 1);
+      context.add_progress(worker);
+    }
+  });
+}
+
+// Two workers and a flag each: raise yours, enter if the other's is down.
+// Worker 1 backs off when both are raised, worker 0 waits: deadlock-free.
+// Without a store-load fence between raising and looking, both can enter:
+// the store buffer of every x86 and ARM core allows it (the SB shape).
+void run_flag_handshake(Context& context, bool fenced) {
+  struct alignas(64) Flag {
+    std::atomic<int> raised{0};
+  };
+  auto flags = std::make_unique<Flag[]>(2);
+  ProtectedCounter data;
+  std::uint64_t increments[2] = {0, 0};
+  context.run_threads(2, [&](int worker) {
+    const int other = 1 - worker;
+    std::uint64_t done = 0;
+    while (!context.stopping()) {
+      unsigned spins = 0;
+      for (;;) {
+        flags[worker].raised.store(1, memory_order_relaxed);
+        if (fenced) std::atomic_thread_fence(std::memory_order_seq_cst);
+        if (flags[other].raised.load(memory_order_relaxed) == 0) break;
+        if (worker == 1) flags[worker].raised.store(0, memory_order_relaxed);
+        while (flags[other].raised.load(memory_order_relaxed) != 0 && !context.stopping())
+          context.spin_pause(spins);
+        if (context.stopping()) break;
+      }
+      if (context.stopping()) break;
+      data.critical_section(context, worker);
+      flags[worker].raised.store(0, memory_order_release);
+      ++done;
+      if ((done & 255) == 0) context.add_progress(worker, 256);
+    }
+    flags[worker].raised.store(0, memory_order_release);
+    context.add_progress(worker, done & 255);
+    increments[worker] = done;
+  });
+  data.check_total(context, increments[0] + increments[1]);
+}
+
+MutexVariant take(Take which) {
+  MutexVariant variant;
+  variant.take = which;
+  return variant;
+}
+
+Variant mutex_variant(std::string name, std::string description, Expectation expectation,
+                      std::vector<std::string> hunted_on, MutexVariant mutex, int least_workers = 1) {
+  Variant variant;
+  variant.protocol = "futex_mutex";
+  variant.name = std::move(name);
+  variant.description = std::move(description);
+  variant.expectation = expectation;
+  variant.hunted_on = std::move(hunted_on);
+  variant.workers = [least_workers](int requested) { return std::max(requested, least_workers); };
+  variant.run = [mutex](Context& context) { run_mutex(context, mutex); };
+  return variant;
+}
+
+Variant two_worker_variant(std::string name, std::string description, Expectation expectation,
+                           std::vector<std::string> hunted_on, std::function<void(Context&)> run) {
+  Variant variant;
+  variant.protocol = "futex_mutex";
+  variant.name = std::move(name);
+  variant.description = std::move(description);
+  variant.expectation = expectation;
+  variant.hunted_on = std::move(hunted_on);
+  variant.workers = [](int) { return 2; };
+  variant.run = std::move(run);
+  return variant;
+}
+
+const bool registered = [] {
+  register_variant(mutex_variant("take1", "take 1: the word counts lockers; unlock stores 0 and wakes one",
+                                 Expectation::correct, {}, take(Take::one), 2));
+  register_variant(mutex_variant("take2", "take 2: states 0/1/2, cmpxchg to lock, fetch_sub to unlock",
+                                 Expectation::correct, {}, take(Take::two), 2));
+  register_variant(mutex_variant("take3", "take 3: take 2 with the waiter's cmpxchgs replaced by exchange(2)",
+                                 Expectation::correct, {}, take(Take::three), 2));
+  MutexVariant never_wakes = take(Take::three);
+  never_wakes.unlock_wakes = false;
+  register_variant(mutex_variant("take3-unlock-never-wakes",
+                                 "take 3 whose unlock never calls futex_wake: a sleeper sleeps forever",
+                                 Expectation::hunted, {}, never_wakes, 2));
+  MutexVariant relock_one = take(Take::two);
+  relock_one.relock_with_two = false;
+  register_variant(mutex_variant("take2-relock-with-1",
+                                 "take 2 whose woken waiter locks with 1, not 2: the next unlock wakes nobody "
+                                 "(a lost wake-up; three workers at least)",
+                                 Expectation::hunted, {}, relock_one, 3));
+  MutexVariant relaxed = take(Take::three);
+  relaxed.acquire = memory_order_relaxed;
+  relaxed.release = memory_order_relaxed;
+  register_variant(mutex_variant("take3-relaxed",
+                                 "take 3 with relaxed orders on the lock word: exclusive, but the critical "
+                                 "sections are unordered (increments lost on ARM)",
+                                 Expectation::hunted, {"aarch64"}, relaxed, 2));
+  register_variant(two_worker_variant(
+      "handoff-release-acquire", "a value handed over by a release flag and futex_wake, read after an acquire",
+      Expectation::correct, {},
+      [](Context& context) { run_handoff(context, memory_order_release, memory_order_acquire); }));
+  register_variant(two_worker_variant(
+      "handoff-relaxed",
+      "the same handoff with a relaxed flag: the futex orders nothing, the value can be stale (the MP shape)",
+      Expectation::hunted, {"aarch64"},
+      [](Context& context) { run_handoff(context, memory_order_relaxed, memory_order_relaxed); }));
+  register_variant(two_worker_variant(
+      "flag-handshake-fenced",
+      "a two-flag lock (raise yours, enter if the other's is down) with a seq_cst fence between store and load",
+      Expectation::correct, {}, [](Context& context) { run_flag_handshake(context, true); }));
+  register_variant(two_worker_variant(
+      "flag-handshake-no-fence",
+      "the two-flag lock without the fence: the store buffer lets both enter (the SB shape, on x86 and ARM)",
+      Expectation::hunted, {}, [](Context& context) { run_flag_handshake(context, false); }));
+  return true;
+}();
+
+}  // namespace
+}  // namespace mh::stress
