@@ -34,6 +34,9 @@ struct RunSettings {
   // No worker progressed this long, though some are not blocked: a hang too.
   double no_progress_seconds = 5.0;
   std::uint64_t seed = 1;
+  // End the variant at its first violation (time to first detection) rather
+  // than at the end of its time.
+  bool stop_at_first_failure = false;
 };
 
 class Context {

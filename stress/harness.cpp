@@ -115,7 +115,9 @@ Outcome run_variant(const Variant& variant, const RunSettings& settings, const H
       if (state->returned.wait_for(lock, std::chrono::milliseconds(5), [&] { return state->done; })) break;
     }
     const std::int64_t now = monotonic_ns();
-    if (now >= deadline) shared.stop.store(1, std::memory_order_relaxed);
+    if (now >= deadline ||
+        (settings.stop_at_first_failure && shared.violations.load(std::memory_order_relaxed) > 0))
+      shared.stop.store(1, std::memory_order_relaxed);
     std::uint64_t total = 0;
     int live = 0, blocked = 0;
     std::int64_t latest_block = 0;

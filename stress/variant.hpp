@@ -26,6 +26,10 @@ struct Variant {
   // ("aarch64"); empty: on every architecture. Elsewhere, not finding it is
   // the expected result (x86's TSO forbids the MP reordering), not a warning.
   std::vector<std::string> hunted_on;
+  // The hunted bug needs the hardware to reorder (two cores running the
+  // racing code at once), not only an unlucky interleaving: on a loaded or
+  // single-core machine it may not show.
+  bool reordering = false;
   // Worker threads this variant uses for a requested thread count (the
   // harness pins and counts them); by default the requested count.
   std::function<int(int requested)> workers;

@@ -68,6 +68,7 @@ struct SuiteSettings {
   int threads = 0;
   run::Placement placement = run::Placement::distinct_cores;
   std::uint64_t seed = 1;
+  bool stop_at_first_failure = false;
 };
 
 StressSummary run_variants(const std::vector<const stress::Variant*>& variants, const SuiteSettings& suite,
@@ -100,6 +101,7 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     settings.threads = suite.threads;
     settings.placement = suite.placement;
     settings.seed = suite.seed + i;
+    settings.stop_at_first_failure = suite.stop_at_first_failure;
     const stress::ProgressCallback progress = [&](double seconds) {
       if (!progress_line) return;
       std::cerr << fmt::format("\r\033[K[{}/{}] {} {:.1f}/{:.1f} s", i + 1, variants.size(), variant.full_name(),
@@ -173,6 +175,8 @@ void add_stress_options(CLI::App& command, StressOptions& options) {
                      "distinct-cores (one worker per core), smt-siblings, or none (the scheduler places them)")
       ->capture_default_str();
   command.add_option("--seed", options.seed, "Seed of the variants' random choices")->capture_default_str();
+  command.add_flag("--stop-at-first-failure", options.stop_at_first_failure,
+                   "End each variant at its first violation (time to first detection), not at the end of its share");
   command.add_flag("--list", options.list, "List the variants: name, expectation, description");
   command.add_flag("--no-progress", options.quiet_progress, "No progress line on a terminal");
   command.add_option("--json", options.json, "Write the results JSON (docs/results.md) to this file");
@@ -238,6 +242,7 @@ int run_stress_command(const StressOptions& options) {
   suite.threads = options.threads;
   suite.placement = *placement;
   suite.seed = seed;
+  suite.stop_at_first_failure = options.stop_at_first_failure;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   const StressSummary summary = run_variants(variants, suite, std::cout, terminal, nullptr);
   if (stress::InterruptGuard::interrupted()) return 130;

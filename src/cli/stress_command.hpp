@@ -21,6 +21,7 @@ struct StressOptions {
   std::string affinity = "distinct-cores";
   std::string seed = "1";
   bool list = false;
+  bool stop_at_first_failure = false;
   bool quiet_progress = false;
   std::string json;
   std::string protocol;  // set by a per-protocol binary: only its variants
