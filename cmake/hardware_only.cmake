@@ -55,4 +55,13 @@ if(CMAKE_CROSSCOMPILING_EMULATOR)
     set_tests_properties(emulated_aarch64_smoke_${mode} PROPERTIES TIMEOUT 120 LABELS emulated
       PASS_REGULAR_EXPRESSION "Emulated: " FAIL_REGULAR_EXPRESSION "FORBIDDEN|!!!|internal error")
   endforeach()
+  # Every stress variant for a moment: real futexes, pipes, processes and
+  # semaphores through qemu-user's system calls. Correct variants must pass;
+  # hunted bugs that need an ARM reordering are not expected (the orderings
+  # are the host's).
+  add_test(NAME emulated_aarch64_stress_smoke
+    COMMAND memharness stress --budget 12s --no-progress)
+  set_tests_properties(emulated_aarch64_stress_smoke PROPERTIES TIMEOUT 120 LABELS emulated
+    PASS_REGULAR_EXPRESSION "emulated: the host's orderings"
+    FAIL_REGULAR_EXPRESSION "[1-9][0-9]* FAILED|internal error|memharness: ")
 endif()

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "stress/context.hpp"
+#include "stress/drepper_mutex.hpp"
 #include "stress/futex.hpp"
 #include "stress/variant.hpp"
 
@@ -24,105 +25,6 @@ using std::memory_order;
 using std::memory_order_acquire;
 using std::memory_order_relaxed;
 using std::memory_order_release;
-
-enum class Take { one, two, three };
-
-void cpu_pause() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield" ::: "memory");
-#endif
-}
-
-struct MutexVariant {
-  Take take = Take::three;
-  memory_order acquire = memory_order_acquire;
-  memory_order release = memory_order_release;
-  bool unlock_wakes = true;
-  bool relock_with_two = true;  // take 2: the waiter's cmpxchg after sleeping stores 2
-};
-
-class FutexMutex {
- public:
-  FutexMutex(const MutexVariant& variant, Context& context) : v_(variant), context_(context) {}
-
-  void lock(int worker) {
-    switch (v_.take) {
-      case Take::one: {
-        std::uint32_t c;
-        while ((c = word_.fetch_add(1, v_.acquire)) != 0) {
-          if (!sleep(worker, c + 1, "futex_wait(lock, count)")) return;
-        }
-        return;
-      }
-      case Take::two: {
-        std::uint32_t c = cmpxchg(0, 1);
-        if (c == 0) return;
-        do {
-          if (c == 2 || cmpxchg(1, 2) != 0) {
-            if (!sleep(worker, 2, "futex_wait(lock, 2)")) return;
-          }
-        } while ((c = cmpxchg(0, v_.relock_with_two ? 2 : 1)) != 0);
-        return;
-      }
-      case Take::three: {
-        std::uint32_t c = cmpxchg(0, 1);
-        if (c == 0) return;
-        if (c != 2) c = word_.exchange(2, v_.acquire);
-        while (c != 0) {
-          if (!sleep(worker, 2, "futex_wait(lock, 2)")) return;
-          c = word_.exchange(2, v_.acquire);
-        }
-        return;
-      }
-    }
-  }
-
-  void unlock() {
-    if (v_.take == Take::one) {
-      word_.store(0, v_.release);
-      if (v_.unlock_wakes) wake(1);
-      return;
-    }
-    if (word_.fetch_sub(1, v_.release) != 1) {
-      word_.store(0, v_.release);
-      if (v_.unlock_wakes) wake(1);
-    }
-  }
-
-  std::uint32_t value() const { return word_.load(memory_order_relaxed); }
-  void wake_all() { futex_wake(word_, INT_MAX); }
-  std::uint64_t wakes() const { return wakes_.load(memory_order_relaxed); }
-  std::uint64_t sleeps() const { return sleeps_.load(memory_order_relaxed); }
-
- private:
-  // False when the watchdog aborted the run: the caller gives up the lock
-  // attempt and the worker leaves.
-  bool sleep(int worker, std::uint32_t expected, const char* what) {
-    sleeps_.fetch_add(1, memory_order_relaxed);
-    context_.enter_blocking(worker, what);
-    futex_wait(word_, expected);
-    context_.leave_blocking(worker);
-    return !context_.aborted();
-  }
-
-  void wake(int count) {
-    wakes_.fetch_add(1, memory_order_relaxed);
-    futex_wake(word_, count);
-  }
-
-  std::uint32_t cmpxchg(std::uint32_t expected, std::uint32_t desired) {
-    word_.compare_exchange_strong(expected, desired, v_.acquire, memory_order_relaxed);
-    return expected;
-  }
-
-  MutexVariant v_;
-  Context& context_;
-  alignas(64) std::atomic<std::uint32_t> word_{0};
-  alignas(64) std::atomic<std::uint64_t> wakes_{0};
-  std::atomic<std::uint64_t> sleeps_{0};
-};
 
 // The data only the lock protects, and the checks of a critical section.
 struct ProtectedCounter {
@@ -199,7 +101,7 @@ class RoundBarrier {
 };
 
 void run_mutex(Context& context, const MutexVariant& variant) {
-  FutexMutex mutex(variant, context);
+  FutexMutex mutex(variant, &context);
   ProtectedCounter data;
   RoundBarrier barrier(context, context.workers());
   std::vector<std::uint64_t> increments(static_cast<std::size_t>(context.workers()), 0);

@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <sstream>
 
 #include "cli/duration.hpp"
 #include "cli/hardware_suite.hpp"
 #include "cli/model_suite.hpp"
+#include "cli/stress_command.hpp"
 #include "cli/suite.hpp"
 #include "litmus/parse_error.hpp"
 #include "litmus/parser.hpp"
@@ -88,13 +90,15 @@ int run_all(const AllOptions& options) {
   ModelSuiteOutcome models;
   HardwareOutcome hardware;
   double hardware_seconds = 0;
+  StressSummary stress;
+  bool stress_ran = false;
   try {
     litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
     // The registered models get what the litmus suite left of the budget.
     double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models = run_model_suite(budget - spent, show_progress("model check"), append_record);
     // The suite on this machine's cores: a quarter of the budget at most
-    // (the stress runs of later issues need the rest), shared by the barrier
+    // (the stress variants get the rest), shared by the barrier
     // mode for every test and the perpetual mode for the tests it supports.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double hardware_budget = std::min(budget - spent, budget * 0.25);
@@ -125,9 +129,17 @@ int run_all(const AllOptions& options) {
       for (auto& failure : second.failures) hardware.failures.push_back(failure);
     }
     hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
+    // The protocols' stress variants get the rest: each in its own process.
+    spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (budget - spent > 0.5) {
+      std::ostringstream table;  // the summary below is the one screen
+      stress = run_stress_suite({}, budget - spent, 0, table, terminal, append_record);
+      stress_ran = true;
+    }
     nlohmann::json records = litmus.records;
     for (const auto& record : models.records) records.push_back(record);
     for (const auto& record : hardware.records) records.push_back(record);
+    for (const auto& record : stress.records) records.push_back(record);
     report::write_file_atomically(results, report::results_document(records).dump(2) + "\n");
     fs::remove(partial, ec);
   } catch (const litmus::ParseError& error) {
@@ -155,11 +167,24 @@ int run_all(const AllOptions& options) {
       run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
       hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
   for (const auto& line : hardware.failures) std::cout << "  FAIL " << line << "\n";
+  if (stress_ran) {
+    std::cout << fmt::format("stress: {} pass, {} failed, {} hunted bugs found, {} not found (warning), {} clean\n",
+                             stress.passed, stress.failed, stress.found, stress.not_found, stress.clean);
+    for (const auto& record : stress.records)
+      if (record["verdict"] == "fail")
+        std::cout << "  FAIL " << record["name"].get<std::string>() << ": "
+                  << (record["first_failure"].is_null() ? record["error"].is_null() ? std::string("failed")
+                                                                                     : record["error"].get<std::string>()
+                                                        : record["first_failure"]["kind"].get<std::string>())
+                  << "\n";
+  } else {
+    std::cout << "stress: not run (the budget was spent)\n";
+  }
   std::cout << "results: " << results << "\n";
   // Checks the budget left out are verdicts not established: not "all as expected".
   const bool litmus_as_expected = litmus.failed + litmus.too_large == 0 && litmus.not_run == 0;
   const bool models_as_expected = models.failed + models.bound_reached == 0 && models.not_run == 0;
-  return litmus_as_expected && models_as_expected && hardware.failed == 0 ? 0 : 1;
+  return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress.failed == 0 ? 0 : 1;
 }
 
 }  // namespace mh::cli

@@ -1,8 +1,9 @@
 // `memharness all [--budget D] -o DIR`: the main job. It checks the litmus
 // suite under every applicable model against its expectations, then
 // model-checks every registered model (models/) against its expected error,
-// all within one time budget; later capabilities (hardware runs, stress,
-// TSan) join it.
+// runs the litmus suite on this machine's cores (a quarter of the budget at
+// most) and the protocols' stress variants (the rest), all within one time
+// budget; TSan joins it later.
 #pragma once
 
 #include <string>
