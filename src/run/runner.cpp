@@ -363,7 +363,15 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
         batch_seconds *= 2;
       }
     }
-    if (batches > 0 && elapsed + batch_seconds > budget) break;
+    if (batches > 0 && elapsed + batch_seconds > budget) {
+      // A perpetual chunk cannot be cut short (only whole chunks are
+      // analysed): the last ones are shrunk to fill what is left, or a run
+      // would end up to a tenth of its budget early.
+      const double fraction = (budget - elapsed) / std::max(batch_seconds, 1e-9) * 0.8;
+      if (options.mode != Mode::perpetual || s.chunk <= 100 || fraction <= 0) break;
+      s.chunk = std::max<std::int64_t>(100, static_cast<std::int64_t>(static_cast<double>(s.chunk) * fraction));
+      batch_seconds *= fraction;
+    }
     if (options.mode == Mode::perpetual) {
       for (int t = 0; t < s.threads; ++t)
         s.reads[t].resize(static_cast<std::size_t>(s.chunk) * std::max(analysis->loads_of(t), 1));
