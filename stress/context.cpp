@@ -139,10 +139,19 @@ void Context::violation(std::string_view kind, std::string_view details) {
 
 std::uint64_t Context::violations() const { return shared_->violations.load(std::memory_order_relaxed); }
 
-void Context::on_hang(std::function<std::string()> describe_state, std::function<void()> wake_everyone) {
-  std::lock_guard lock(mutex_);
+Context::HangHooks Context::on_hang(std::function<std::string()> describe_state,
+                                   std::function<void()> wake_everyone) {
+  std::lock_guard lock(hooks_mutex_);
   describe_state_ = std::move(describe_state);
   wake_everyone_ = std::move(wake_everyone);
+  return HangHooks(*this);
+}
+
+Context::HangHooks::~HangHooks() {
+  if (context_ == nullptr) return;
+  std::lock_guard lock(context_->hooks_mutex_);
+  context_->describe_state_ = nullptr;
+  context_->wake_everyone_ = nullptr;
 }
 
 void Context::track_process(pid_t pid, std::string role) {
@@ -209,21 +218,13 @@ std::vector<std::string> Context::errors() const {
 }
 
 std::string Context::describe_state() const {
-  std::function<std::string()> describe;
-  {
-    std::lock_guard lock(mutex_);
-    describe = describe_state_;
-  }
-  return describe ? describe() : std::string();
+  std::lock_guard lock(hooks_mutex_);
+  return describe_state_ ? describe_state_() : std::string();
 }
 
 void Context::wake_everyone() const {
-  std::function<void()> wake;
-  {
-    std::lock_guard lock(mutex_);
-    wake = wake_everyone_;
-  }
-  if (wake) wake();
+  std::lock_guard lock(hooks_mutex_);
+  if (wake_everyone_) wake_everyone_();
 }
 
 void Context::kill_tracked_processes() {

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "run/affinity.hpp"
@@ -84,8 +85,22 @@ class Context {
   // For the watchdog's report of a hang: the protocol's state in words (the
   // futex word, the semaphores' values), and how to wake every worker once
   // aborted() is true (futex_wake all, sem_post, close a pipe). Called from
-  // the watchdog thread of the variant's own process.
-  void on_hang(std::function<std::string()> describe_state, std::function<void()> wake_everyone);
+  // the watchdog thread of the variant's own process, until the returned
+  // guard is destroyed: declare it after the state the hooks use, so that it
+  // goes first (its destructor waits for a call in progress).
+  class HangHooks {
+   public:
+    explicit HangHooks(Context& context) : context_(&context) {}
+    HangHooks(HangHooks&& other) noexcept : context_(std::exchange(other.context_, nullptr)) {}
+    HangHooks(const HangHooks&) = delete;
+    HangHooks& operator=(const HangHooks&) = delete;
+    HangHooks& operator=(HangHooks&&) = delete;
+    ~HangHooks();
+
+   private:
+    Context* context_;
+  };
+  [[nodiscard]] HangHooks on_hang(std::function<std::string()> describe_state, std::function<void()> wake_everyone);
   // A process the variant forked: killed if the watchdog gives up or the
   // variant returns without waiting for it (wait_process).
   void track_process(pid_t pid, std::string role);
@@ -99,7 +114,10 @@ class Context {
   // removed by the next one).
   std::string object_name(std::string_view what) const;
 
-  // Evidence beyond the counts: short reads seen, wake-ups sent, ...
+  // Evidence beyond the counts: short reads seen, wake-ups sent, ... Only
+  // from the variant's own process: a forked worker's metrics, notes (and
+  // its worker errors) stay in its copy of the Context; it reports through
+  // violation() or memory it shares with the variant.
   void metric(const std::string& key, double value);
   void note(std::string text);
 
@@ -130,6 +148,8 @@ class Context {
   std::map<std::string, double> metrics_;
   std::vector<std::string> notes_;
   std::vector<std::string> errors_;
+  // Held while a hang hook runs, so a guard's destructor can wait for it.
+  mutable std::mutex hooks_mutex_;
   std::function<std::string()> describe_state_;
   std::function<void()> wake_everyone_;
   std::map<pid_t, std::string> processes_;

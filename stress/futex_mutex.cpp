@@ -105,7 +105,7 @@ void run_mutex(Context& context, const MutexVariant& variant) {
   ProtectedCounter data;
   RoundBarrier barrier(context, context.workers());
   std::vector<std::uint64_t> increments(static_cast<std::size_t>(context.workers()), 0);
-  context.on_hang(
+  const auto hang_hooks = context.on_hang(
       [&] {
         return fmt::format("futex word = {}, {} workers waiting at the end of the round, {} futex_wait calls, {} "
                            "futex_wake calls",
@@ -157,7 +157,7 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
     alignas(64) std::atomic<std::uint64_t> payload[4]{};
   };
   auto channel = std::make_unique<Channel>();
-  context.on_hang(
+  const auto hang_hooks = context.on_hang(
       [&] {
         return fmt::format("ready = {}, taken = {}", channel->ready.load(memory_order_relaxed),
                            channel->taken.load(memory_order_relaxed));

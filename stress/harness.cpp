@@ -139,7 +139,7 @@ Outcome run_variant(const Variant& variant, const RunSettings& settings, const H
     std::string hang;
     if (live > 0 && blocked == live &&
         seconds_since(std::max(latest_block, last_progress)) >= stall_seconds) {
-      hang = fmt::format("every live worker blocked for {:.1f} s: nothing can wake them (a lost wake-up or a deadlock)",
+      hang = fmt::format("every live worker blocked for {:.2f} s: nothing can wake them (a lost wake-up or a deadlock)",
                          seconds_since(std::max(latest_block, last_progress)));
     } else if (live > 0 && seconds_since(last_progress) >= settings.no_progress_seconds) {
       hang = fmt::format("no worker made progress for {:.1f} s (a livelock, or a worker spinning forever)",

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,7 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
   if (::pipe2(channel, O_CLOEXEC) != 0)
     return failed_outcome(variant, settings, host, std::string("pipe: ") + std::strerror(errno));
   std::fflush(nullptr);
+  const pid_t supervisor = ::getpid();
   const pid_t child = ::fork();
   if (child < 0) {
     ::close(channel[0]);
@@ -84,8 +86,12 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
     return failed_outcome(variant, settings, host, std::string("fork: ") + std::strerror(errno));
   }
   if (child == 0) {
-    // Its own process group: the processes it forks die with it.
+    // Its own process group: the processes it forks die with it. And it dies
+    // with the command, even one killed with SIGKILL (whose names the next
+    // command then sweeps, the pid being gone).
     ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != supervisor) ::_exit(1);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGPIPE, SIG_IGN);

@@ -69,7 +69,7 @@ TEST(StressHarness, EveryWorkerAsleepIsAHangReportedWithTheStateAndWokenUp) {
   // wake-up hook ends the sleep so the variant returns.
   const Variant variant = make_variant("sleep", Expectation::correct, [](Context& context) {
     auto word = std::make_shared<std::atomic<std::uint32_t>>(7);
-    context.on_hang([word] { return "word = " + std::to_string(word->load()); },
+    const auto hooks = context.on_hang([word] { return "word = " + std::to_string(word->load()); },
                     [word] { futex_wake(*word, INT_MAX); });
     context.run_threads(context.workers(), [&](int worker) {
       while (!context.aborted()) {
