@@ -75,8 +75,7 @@ void contended_increment(benchmark::State& state) {
   if (state.thread_index() == 0) benchmark::DoNotOptimize(shared->counter);
 }
 
-#define MUTEX_BENCHMARK(Lock) \
-  BENCHMARK_TEMPLATE(contended_increment, Lock)->ThreadRange(1, 4)->UseRealTime()
+#define MUTEX_BENCHMARK(Lock) BENCHMARK_TEMPLATE(contended_increment, Lock)->ThreadRange(1, 4)->UseRealTime()
 
 MUTEX_BENCHMARK(PthreadMutex);
 MUTEX_BENCHMARK(StdMutex);

@@ -9,12 +9,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/format.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
   const auto host = mh::report::detect_host();
   const mh::stress::HostFacts facts{host.arch, host.emulated};
   const int cpus = mh::run::detect_topology().cpu_count();
-  std::printf("stress_bench: %d runs of %.1f s on %s (%d CPUs, %s)\n\n", runs, seconds, host.arch.c_str(), cpus,
-              host.cpu_model.c_str());
+  std::printf("stress_bench: %d runs of %.1f s on %s (%d CPUs, %s)\n\n", runs, seconds, host.arch.c_str(),
+              cpus, host.cpu_model.c_str());
 
   std::vector<double> ping_pong, stream;
   for (int run = 0; run < runs; ++run) {
@@ -117,16 +117,20 @@ int main(int argc, char** argv) {
   const double floor = median(ping_pong);
   std::printf("%-48s %14s %10s\n", "channel", "per second", "vs ping-pong");
   std::printf("%-48s %14.0f %10.2f\n", "bare pipe ping-pong, 8-byte messages", floor, 1.0);
-  std::printf("%-48s %14.0f %10.2f\n", "bare pipe stream, 8-byte writes", median(stream), median(stream) / floor);
+  std::printf("%-48s %14.0f %10.2f\n", "bare pipe stream, 8-byte writes", median(stream),
+              median(stream) / floor);
 
   struct Rate {
     std::string name;
     int threads;
   };
   const std::vector<Rate> rates = {
-      {"pipe_handoff/pipe", 2},         {"pipe_handoff/pipe-mpsc", cpus},
-      {"pipe_handoff/pipe-mpsc", 4},    {"pipe_handoff/socketpair", 2},
-      {"pipe_handoff/eventfd-slot", 2}, {"pipe_handoff/cross-process", 2},
+      {"pipe_handoff/pipe", 2},
+      {"pipe_handoff/pipe-mpsc", cpus},
+      {"pipe_handoff/pipe-mpsc", 4},
+      {"pipe_handoff/socketpair", 2},
+      {"pipe_handoff/eventfd-slot", 2},
+      {"pipe_handoff/cross-process", 2},
       {"pipe_handoff/release-acquire-pointer", 2},
   };
   for (const auto& rate : rates) {
@@ -149,7 +153,8 @@ int main(int argc, char** argv) {
     std::printf("%-48s %14.0f %10.2f\n", label.c_str(), median(per_second), median(per_second) / floor);
   }
 
-  std::printf("\n%-48s %12s %12s %8s\n", "reorder hunter (stop at first failure)", "median s", "max s", "found");
+  std::printf("\n%-48s %12s %12s %8s\n", "reorder hunter (stop at first failure)", "median s", "max s",
+              "found");
   for (const auto& variant : mh::stress::registered_variants()) {
     if (variant.expectation != mh::stress::Expectation::hunted || !variant.reordering) continue;
     if (!mh::stress::hunted_on_host(variant, host.arch, host.emulated)) continue;

@@ -49,12 +49,15 @@ Context::Context(const RunSettings& settings, int workers, std::vector<int> cpus
     throw std::invalid_argument("a variant needs between 1 and 512 workers");
   std::vector<int> distinct;
   for (int cpu : cpus_)
-    if (cpu >= 0 && std::find(distinct.begin(), distinct.end(), cpu) == distinct.end()) distinct.push_back(cpu);
+    if (cpu >= 0 && std::find(distinct.begin(), distinct.end(), cpu) == distinct.end())
+      distinct.push_back(cpu);
   const int online = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int usable = distinct.empty() ? online : static_cast<int>(distinct.size());
   oversubscribed_ = workers_ > usable;
-  void* memory = ::mmap(nullptr, sizeof(SharedBlock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) throw std::runtime_error(std::string("mmap of the shared counters: ") + std::strerror(errno));
+  void* memory =
+      ::mmap(nullptr, sizeof(SharedBlock), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED)
+    throw std::runtime_error(std::string("mmap of the shared counters: ") + std::strerror(errno));
   shared_ = new (memory) SharedBlock();
   shared_->start_ns = monotonic_ns();
 }
@@ -102,11 +105,17 @@ void Context::finished(int worker) {
   slot.state.store(static_cast<int>(WorkerState::finished), std::memory_order_release);
 }
 
-bool Context::stopping() const { return shared_->stop.load(std::memory_order_relaxed) != 0; }
+bool Context::stopping() const {
+  return shared_->stop.load(std::memory_order_relaxed) != 0;
+}
 
-bool Context::aborted() const { return shared_->abort.load(std::memory_order_relaxed) != 0; }
+bool Context::aborted() const {
+  return shared_->abort.load(std::memory_order_relaxed) != 0;
+}
 
-double Context::elapsed_seconds() const { return double(monotonic_ns() - shared_->start_ns) * 1e-9; }
+double Context::elapsed_seconds() const {
+  return double(monotonic_ns() - shared_->start_ns) * 1e-9;
+}
 
 void Context::add_progress(int worker, std::uint64_t operations) {
   // One writer per slot: a plain add keeps the hot loops free of RMWs.
@@ -137,10 +146,12 @@ void Context::violation(std::string_view kind, std::string_view details) {
   shared_->first_state.store(2, std::memory_order_release);
 }
 
-std::uint64_t Context::violations() const { return shared_->violations.load(std::memory_order_relaxed); }
+std::uint64_t Context::violations() const {
+  return shared_->violations.load(std::memory_order_relaxed);
+}
 
 Context::HangHooks Context::on_hang(std::function<std::string()> describe_state,
-                                   std::function<void()> wake_everyone) {
+                                    std::function<void()> wake_everyone) {
   std::lock_guard lock(hooks_mutex_);
   describe_state_ = std::move(describe_state);
   wake_everyone_ = std::move(wake_everyone);

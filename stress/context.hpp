@@ -100,7 +100,8 @@ class Context {
    private:
     Context* context_;
   };
-  [[nodiscard]] HangHooks on_hang(std::function<std::string()> describe_state, std::function<void()> wake_everyone);
+  [[nodiscard]] HangHooks on_hang(std::function<std::string()> describe_state,
+                                  std::function<void()> wake_everyone);
   // A process the variant forked: killed if the watchdog gives up or the
   // variant returns without waiting for it (wait_process).
   void track_process(pid_t pid, std::string role);

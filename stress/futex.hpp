@@ -22,8 +22,8 @@ inline long futex_wait(std::atomic<std::uint32_t>& word, std::uint32_t expected)
 }
 
 inline long futex_wake(std::atomic<std::uint32_t>& word, int count) {
-  return ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr,
-                   0);
+  return ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE_PRIVATE, count, nullptr,
+                   nullptr, 0);
 }
 
 }  // namespace mh::stress

@@ -6,10 +6,10 @@
 // The critical section's checks use relaxed atomics only: they add no
 // ordering of their own, so a lock whose orders are too weak shows up as two
 // owners at once or as increments lost.
+#include <fmt/format.h>
 #include <atomic>
 #include <climits>
 #include <cstdint>
-#include <fmt/format.h>
 #include <memory>
 #include <vector>
 
@@ -34,8 +34,9 @@ struct ProtectedCounter {
   void critical_section(Context& context, int worker, unsigned hold = 0) {
     const int before = owner.load(memory_order_relaxed);
     if (before != -1)
-      context.violation("mutual exclusion",
-                        fmt::format("worker {} entered the critical section while worker {} was in it", worker, before));
+      context.violation(
+          "mutual exclusion",
+          fmt::format("worker {} entered the critical section while worker {} was in it", worker, before));
     owner.store(worker, memory_order_relaxed);
     // A read-modify-write in two steps: two owners at once lose increments.
     const std::uint64_t value = counter.load(memory_order_relaxed);
@@ -43,12 +44,13 @@ struct ProtectedCounter {
     counter.store(value + 1, memory_order_relaxed);
     const int after = owner.load(memory_order_relaxed);
     if (after != worker)
-      context.violation("mutual exclusion",
-                        after == -1 ? fmt::format("another worker entered and left the critical section while "
-                                                  "worker {} held it",
-                                                  worker)
-                                    : fmt::format("worker {} found worker {} in the critical section it held",
-                                                  worker, after));
+      context.violation(
+          "mutual exclusion",
+          after == -1
+              ? fmt::format("another worker entered and left the critical section while "
+                            "worker {} held it",
+                            worker)
+              : fmt::format("worker {} found worker {} in the critical section it held", worker, after));
     owner.store(-1, memory_order_relaxed);
   }
 
@@ -107,9 +109,10 @@ void run_mutex(Context& context, const MutexVariant& variant) {
   std::vector<std::uint64_t> increments(static_cast<std::size_t>(context.workers()), 0);
   const auto hang_hooks = context.on_hang(
       [&] {
-        return fmt::format("futex word = {}, {} workers waiting at the end of the round, {} futex_wait calls, {} "
-                           "futex_wake calls",
-                           mutex.value(), barrier.waiting(), mutex.sleeps(), mutex.wakes());
+        return fmt::format(
+            "futex word = {}, {} workers waiting at the end of the round, {} futex_wait calls, {} "
+            "futex_wake calls",
+            mutex.value(), barrier.waiting(), mutex.sleeps(), mutex.wakes());
       },
       [&] {
         mutex.wake_all();
@@ -152,7 +155,7 @@ void run_mutex(Context& context, const MutexVariant& variant) {
 // nothing by itself (only the flag's orders do).
 void run_handoff(Context& context, memory_order publish, memory_order observe) {
   struct alignas(64) Channel {
-    std::atomic<std::uint32_t> ready{0};  // the sequence number published
+    std::atomic<std::uint32_t> ready{0};              // the sequence number published
     alignas(64) std::atomic<std::uint32_t> taken{0};  // the sequence number consumed
     alignas(64) std::atomic<std::uint64_t> payload[4]{};
   };
@@ -172,8 +175,8 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
   };
   // Waits for `word` to reach `target`: spin a little (where the reordering
   // shows: the value is read without sleeping), then sleep.
-  const auto await = [&](int worker, std::atomic<std::uint32_t>& word, std::uint32_t target, memory_order order,
-                         const char* what) {
+  const auto await = [&](int worker, std::atomic<std::uint32_t>& word, std::uint32_t target,
+                         memory_order order, const char* what) {
     unsigned spins = 0;
     for (;;) {
       std::uint32_t seen = word.load(order);
@@ -214,8 +217,8 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
       for (int field = 0; field < 4; ++field) {
         const std::uint64_t seen = channel->payload[field].load(memory_order_relaxed);
         if (seen != pattern(sequence, field)) {
-          context.violation("stale data", fmt::format("message {}: field {} holds {:#x}, written {:#x}", sequence,
-                                                      field, seen, pattern(sequence, field)));
+          context.violation("stale data", fmt::format("message {}: field {} holds {:#x}, written {:#x}",
+                                                      sequence, field, seen, pattern(sequence, field)));
           break;
         }
       }
@@ -314,10 +317,11 @@ const bool registered = [] {
                                  Expectation::hunted, {}, never_wakes, 2));
   MutexVariant relock_one = take(Take::two);
   relock_one.relock_with_two = false;
-  register_variant(mutex_variant("take2-relock-with-1",
-                                 "take 2 whose woken waiter locks with 1, not 2: the next unlock wakes nobody "
-                                 "(a lost wake-up; three workers at least)",
-                                 Expectation::hunted, {}, relock_one, 3));
+  register_variant(
+      mutex_variant("take2-relock-with-1",
+                    "take 2 whose woken waiter locks with 1, not 2: the next unlock wakes nobody "
+                    "(a lost wake-up; three workers at least)",
+                    Expectation::hunted, {}, relock_one, 3));
   MutexVariant relaxed = take(Take::three);
   relaxed.acquire = memory_order_relaxed;
   relaxed.release = memory_order_relaxed;
@@ -326,18 +330,19 @@ const bool registered = [] {
                                  "sections are unordered (increments lost on ARM)",
                                  Expectation::hunted, {"aarch64"}, relaxed, 2));
   register_variant(two_worker_variant(
-      "handoff-release-acquire", "a value handed over by a release flag and futex_wake, read after an acquire",
-      Expectation::correct, {},
+      "handoff-release-acquire",
+      "a value handed over by a release flag and futex_wake, read after an acquire", Expectation::correct, {},
       [](Context& context) { run_handoff(context, memory_order_release, memory_order_acquire); }));
   register_variant(two_worker_variant(
       "handoff-relaxed",
       "the same handoff with a relaxed flag: the futex orders nothing, the value can be stale (the MP shape)",
       Expectation::hunted, {"aarch64"},
       [](Context& context) { run_handoff(context, memory_order_relaxed, memory_order_relaxed); }));
-  register_variant(two_worker_variant(
-      "flag-handshake-fenced",
-      "a two-flag lock (raise yours, enter if the other's is down) with a seq_cst fence between store and load",
-      Expectation::correct, {}, [](Context& context) { run_flag_handshake(context, true); }));
+  register_variant(two_worker_variant("flag-handshake-fenced",
+                                      "a two-flag lock (raise yours, enter if the other's is down) with a "
+                                      "seq_cst fence between store and load",
+                                      Expectation::correct, {},
+                                      [](Context& context) { run_flag_handshake(context, true); }));
   register_variant(two_worker_variant(
       "flag-handshake-no-fence",
       "the two-flag lock without the fence: the store buffer lets both enter (the SB shape, on x86 and ARM)",

@@ -3,12 +3,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <exception>
-#include <fmt/format.h>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,10 +21,14 @@ namespace {
 
 const char* state_name(WorkerState state) {
   switch (state) {
-    case WorkerState::idle: return "not started";
-    case WorkerState::running: return "running";
-    case WorkerState::blocked: return "blocked";
-    case WorkerState::finished: return "finished";
+    case WorkerState::idle:
+      return "not started";
+    case WorkerState::running:
+      return "running";
+    case WorkerState::blocked:
+      return "blocked";
+    case WorkerState::finished:
+      return "finished";
   }
   return "?";
 }
@@ -139,13 +143,15 @@ Outcome run_variant(const Variant& variant, const RunSettings& settings, const H
     std::string hang;
     if (live > 0 && blocked == live &&
         seconds_since(std::max(latest_block, last_progress)) >= stall_seconds) {
-      hang = fmt::format("every live worker blocked for {:.2f} s: nothing can wake them (a lost wake-up or a deadlock)",
-                         seconds_since(std::max(latest_block, last_progress)));
+      hang = fmt::format(
+          "every live worker blocked for {:.2f} s: nothing can wake them (a lost wake-up or a deadlock)",
+          seconds_since(std::max(latest_block, last_progress)));
     } else if (live > 0 && seconds_since(last_progress) >= settings.no_progress_seconds) {
       hang = fmt::format("no worker made progress for {:.1f} s (a livelock, or a worker spinning forever)",
                          seconds_since(last_progress));
     } else if (now > deadline && seconds_since(deadline) >= settings.no_progress_seconds + stall_seconds) {
-      hang = fmt::format("the variant did not return {:.1f} s after its time was up", seconds_since(deadline));
+      hang =
+          fmt::format("the variant did not return {:.1f} s after its time was up", seconds_since(deadline));
     }
     if (hang.empty()) continue;
 

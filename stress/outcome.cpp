@@ -82,8 +82,9 @@ Outcome outcome_from_json(const nlohmann::json& record) {
   outcome.violations = record.at("violations").get<std::uint64_t>();
   if (!record.at("first_failure").is_null()) {
     const auto& first = record.at("first_failure");
-    outcome.first_failure = FirstFailure{first.at("at_seconds").get<double>(), first.at("kind").get<std::string>(),
-                                         first.at("details").get<std::string>()};
+    outcome.first_failure =
+        FirstFailure{first.at("at_seconds").get<double>(), first.at("kind").get<std::string>(),
+                     first.at("details").get<std::string>()};
   }
   if (!record.at("hang").is_null()) outcome.hang = record.at("hang").get<std::string>();
   outcome.left_blocked = record.at("left_blocked").get<bool>();

@@ -40,7 +40,7 @@ struct Outcome {
   std::uint64_t operations = 0;
   std::uint64_t violations = 0;
   std::optional<FirstFailure> first_failure;
-  std::string hang;  // the watchdog's report, when it saw one
+  std::string hang;           // the watchdog's report, when it saw one
   bool left_blocked = false;  // workers the watchdog could not wake (their process was ended)
   std::map<std::string, double> metrics;
   std::vector<std::string> notes;

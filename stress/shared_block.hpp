@@ -12,7 +12,7 @@ enum class WorkerState : int { idle = 0, running = 1, blocked = 2, finished = 3 
 
 struct alignas(64) WorkerSlot {
   std::atomic<std::uint64_t> operations{0};
-  std::atomic<int> state{0};            // WorkerState
+  std::atomic<int> state{0};              // WorkerState
   std::atomic<std::int64_t> since_ns{0};  // when it entered its state
   std::atomic<int> pid{0};
   // The blocking call: a string literal, valid in every forked process.

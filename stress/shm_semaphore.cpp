@@ -523,13 +523,13 @@ std::string describe_ring(const RingState& ring, RingSemaphores semaphores) {
 }
 
 Context::HangHooks watch_ring(Context& context, std::shared_ptr<void> owner, const RingState& ring,
-                RingSemaphores semaphores) {
+                              RingSemaphores semaphores) {
   return context.on_hang([owner, &ring, semaphores] { return describe_ring(ring, semaphores); },
-                  [owner, semaphores] {
-                    // One token each per call; the watchdog calls until every worker has left.
-                    ::sem_post(semaphores.full);
-                    ::sem_post(semaphores.empty);
-                  });
+                         [owner, semaphores] {
+                           // One token each per call; the watchdog calls until every worker has left.
+                           ::sem_post(semaphores.full);
+                           ::sem_post(semaphores.empty);
+                         });
 }
 
 void report_ring(Context& context, const RingState& ring, std::int64_t started) {
@@ -598,7 +598,8 @@ void run_ring_named(Context& context) {
   const auto owner = std::make_shared<Owner>(context);
   RingState& ring = *owner->region;
   // The launcher keeps its own handles for the watchdog's report and wake-ups.
-  const auto hang_hooks = watch_ring(context, owner, ring, RingSemaphores{owner->empty.get(), owner->full.get()});
+  const auto hang_hooks =
+      watch_ring(context, owner, ring, RingSemaphores{owner->empty.get(), owner->full.get()});
   const std::int64_t started = monotonic_ns();
   WorkerProcesses processes(context);
   processes.start(0, "producer", [&] {
@@ -821,7 +822,7 @@ std::string describe_sensor(SensorRegion& region, SensorProtocol protocol) {
 }
 
 Context::HangHooks watch_sensor(Context& context, std::shared_ptr<SharedRegion<SensorRegion>> region,
-                  SensorProtocol protocol, std::function<std::string()> more = {}) {
+                                SensorProtocol protocol, std::function<std::string()> more = {}) {
   return context.on_hang(
       [region, protocol, more] {
         std::string text = describe_sensor(**region, protocol);
@@ -1180,11 +1181,12 @@ const bool registered = [] {
                                "lock semaphore: POSIX semaphores "
                                "are not robust, the consumer waits forever",
                                Expectation::hunted, {}, run_sensor_producer_killed));
-  register_variant(reordering(shm_variant("flag-handshake-no-fence",
-                               "two processes, a two-flag lock in shm with no fence between raising one's "
-                               "flag and reading the other's: "
-                               "the store buffer lets both enter (the SB shape, on x86 and ARM)",
-                               Expectation::hunted, {}, run_flag_handshake)));
+  register_variant(
+      reordering(shm_variant("flag-handshake-no-fence",
+                             "two processes, a two-flag lock in shm with no fence between raising one's "
+                             "flag and reading the other's: "
+                             "the store buffer lets both enter (the SB shape, on x86 and ARM)",
+                             Expectation::hunted, {}, run_flag_handshake)));
   register_variant(reordering(shm_variant(
       "relaxed-flag-record",
       "a record published between processes by a relaxed sequence number, acknowledged by another: a stale "

@@ -20,9 +20,12 @@ namespace mh::stress {
 namespace {
 
 volatile sig_atomic_t interrupt_signal = 0;
-struct sigaction previous_int {}, previous_term {};
+struct sigaction previous_int {
+}, previous_term{};
 
-void on_interrupt(int signal) { interrupt_signal = signal; }
+void on_interrupt(int signal) {
+  interrupt_signal = signal;
+}
 
 std::string signal_text(int signal) {
   const char* name = ::sigabbrev_np(signal);
@@ -70,7 +73,9 @@ InterruptGuard::~InterruptGuard() {
   ::sigaction(SIGTERM, &previous_term, nullptr);
 }
 
-bool InterruptGuard::interrupted() { return interrupt_signal != 0; }
+bool InterruptGuard::interrupted() {
+  return interrupt_signal != 0;
+}
 
 Outcome run_isolated(const Variant& variant, const RunSettings& settings, const HostFacts& host,
                      const ProgressCallback& progress) {
@@ -170,8 +175,8 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
     } else if (WIFSIGNALED(status)) {
       // A crash of the variant's own process: for a hunted bug, the bug
       // itself (a stale pointer followed) is the likeliest cause.
-      Outcome outcome = failed_outcome(variant, settings, host,
-                                       "the variant's process was killed by " + signal_text(WTERMSIG(status)));
+      Outcome outcome = failed_outcome(
+          variant, settings, host, "the variant's process was killed by " + signal_text(WTERMSIG(status)));
       outcome.seconds = elapsed();
       outcome.violations = 1;
       outcome.first_failure = FirstFailure{outcome.seconds, "crash", outcome.error};

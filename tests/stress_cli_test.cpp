@@ -2,8 +2,8 @@
 // results records, the budget kept, bad usage refused before anything runs,
 // an interrupted run that leaves nothing behind, and the per-protocol
 // binaries.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,8 +24,9 @@ using mh::testing::run;
 class StressCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("memharness-stress-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("memharness-stress-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -52,15 +53,17 @@ TEST_F(StressCliTest, ListsEveryProtocolsVariants) {
 TEST_F(StressCliTest, RunsVariantsAndWritesTheirRecords) {
   const fs::path json = dir_ / "stress.json";
   const auto started = std::chrono::steady_clock::now();
-  const auto result = run("stress futex_mutex/take3 take3-unlock-never-wakes --budget 2s --no-progress --json " +
-                          json.string());
+  const auto result = run(
+      "stress futex_mutex/take3 take3-unlock-never-wakes --budget 2s --no-progress --json " + json.string());
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_LT(wall, 2.0 * 1.1 + 0.5) << result.output;
   // The table, then the evidence of the bug found: who sleeps, on what.
-  EXPECT_NE(result.output.find("futex_mutex/take3                            correct  pass"), std::string::npos)
+  EXPECT_NE(result.output.find("futex_mutex/take3                            correct  pass"),
+            std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("found futex_mutex/take3-unlock-never-wakes:"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("found futex_mutex/take3-unlock-never-wakes:"), std::string::npos)
+      << result.output;
   EXPECT_NE(result.output.find("in futex_wait(lock, 2)"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("Stress: 1 pass, 1 hunted bugs found"), std::string::npos) << result.output;
 

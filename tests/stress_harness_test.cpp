@@ -6,10 +6,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
 #include <atomic>
 #include <climits>
 #include <filesystem>
-#include <gtest/gtest.h>
 #include <string>
 
 #include "stress/context.hpp"
@@ -26,7 +26,8 @@ namespace fs = std::filesystem;
 
 const HostFacts kHost{"x86_64", false};
 
-Variant make_variant(std::string name, Expectation expectation, std::function<void(Context&)> run, int workers = 2) {
+Variant make_variant(std::string name, Expectation expectation, std::function<void(Context&)> run,
+                     int workers = 2) {
   Variant variant;
   variant.protocol = "harness_test";
   variant.name = std::move(name);
@@ -45,7 +46,8 @@ RunSettings quick(double seconds) {
 }
 
 bool shm_entry_exists(const std::string& object_name) {
-  return fs::exists("/dev/shm/" + object_name.substr(1)) || fs::exists("/dev/shm/sem." + object_name.substr(1));
+  return fs::exists("/dev/shm/" + object_name.substr(1)) ||
+         fs::exists("/dev/shm/sem." + object_name.substr(1));
 }
 
 TEST(StressHarness, ACleanVariantPassesWithinItsTime) {
@@ -70,7 +72,7 @@ TEST(StressHarness, EveryWorkerAsleepIsAHangReportedWithTheStateAndWokenUp) {
   const Variant variant = make_variant("sleep", Expectation::correct, [](Context& context) {
     auto word = std::make_shared<std::atomic<std::uint32_t>>(7);
     const auto hooks = context.on_hang([word] { return "word = " + std::to_string(word->load()); },
-                    [word] { futex_wake(*word, INT_MAX); });
+                                       [word] { futex_wake(*word, INT_MAX); });
     context.run_threads(context.workers(), [&](int worker) {
       while (!context.aborted()) {
         context.enter_blocking(worker, "futex_wait(word)");
@@ -94,13 +96,16 @@ TEST(StressHarness, EveryWorkerAsleepIsAHangReportedWithTheStateAndWokenUp) {
 TEST(StressHarness, AWorkerThatCannotBeWokenIsLeftBehindAndItsProcessEnded) {
   // No wake-up hook: the watchdog reports, gives up on the worker, and the
   // variant's process ends without joining it.
-  const Variant variant = make_variant("stuck", Expectation::hunted, [](Context& context) {
-    static std::atomic<std::uint32_t> word{1};
-    context.run_threads(1, [&](int worker) {
-      context.enter_blocking(worker, "futex_wait(forever)");
-      for (;;) futex_wait(word, 1);
-    });
-  }, 1);
+  const Variant variant = make_variant(
+      "stuck", Expectation::hunted,
+      [](Context& context) {
+        static std::atomic<std::uint32_t> word{1};
+        context.run_threads(1, [&](int worker) {
+          context.enter_blocking(worker, "futex_wait(forever)");
+          for (;;) futex_wait(word, 1);
+        });
+      },
+      1);
   const Outcome outcome = run_isolated(variant, quick(5.0), kHost, nullptr);
   EXPECT_EQ(outcome.verdict, "found");  // hunted: the hang is the bug found
   EXPECT_TRUE(outcome.left_blocked);
@@ -108,12 +113,15 @@ TEST(StressHarness, AWorkerThatCannotBeWokenIsLeftBehindAndItsProcessEnded) {
 }
 
 TEST(StressHarness, AWorkerSpinningForeverIsReportedAsNoProgress) {
-  const Variant variant = make_variant("spin", Expectation::correct, [](Context& context) {
-    context.run_threads(1, [&](int) {
-      while (!context.aborted()) {
-      }
-    });
-  }, 1);
+  const Variant variant = make_variant(
+      "spin", Expectation::correct,
+      [](Context& context) {
+        context.run_threads(1, [&](int) {
+          while (!context.aborted()) {
+          }
+        });
+      },
+      1);
   const Outcome outcome = run_isolated(variant, quick(5.0), kHost, nullptr);
   EXPECT_EQ(outcome.verdict, "fail");
   EXPECT_NE(outcome.hang.find("no worker made progress"), std::string::npos) << outcome.hang;
@@ -121,10 +129,12 @@ TEST(StressHarness, AWorkerSpinningForeverIsReportedAsNoProgress) {
 
 TEST(StressHarness, ACrashIsAFailureOfACorrectVariantAndAFindingOfAHuntedOne) {
   const auto crash = [](Context&) { ::raise(SIGSEGV); };
-  const Outcome correct = run_isolated(make_variant("crash", Expectation::correct, crash), quick(1), kHost, nullptr);
+  const Outcome correct =
+      run_isolated(make_variant("crash", Expectation::correct, crash), quick(1), kHost, nullptr);
   EXPECT_EQ(correct.verdict, "fail");
   EXPECT_NE(correct.error.find("SIGSEGV"), std::string::npos) << correct.error;
-  const Outcome hunted = run_isolated(make_variant("crash", Expectation::hunted, crash), quick(1), kHost, nullptr);
+  const Outcome hunted =
+      run_isolated(make_variant("crash", Expectation::hunted, crash), quick(1), kHost, nullptr);
   EXPECT_EQ(hunted.verdict, "found");
 }
 
@@ -138,12 +148,15 @@ TEST(StressHarness, AnExceptionIsAnError) {
 }
 
 TEST(StressHarness, TheFirstViolationKeepsItsDetailsAndEveryOneIsCounted) {
-  const Variant variant = make_variant("violate", Expectation::hunted, [](Context& context) {
-    context.run_threads(1, [&](int) {
-      context.violation("first", "the first one");
-      context.violation("second", "the second one");
-    });
-  }, 1);
+  const Variant variant = make_variant(
+      "violate", Expectation::hunted,
+      [](Context& context) {
+        context.run_threads(1, [&](int) {
+          context.violation("first", "the first one");
+          context.violation("second", "the second one");
+        });
+      },
+      1);
   const Outcome outcome = run_isolated(variant, quick(0.3), kHost, nullptr);
   EXPECT_EQ(outcome.verdict, "found");
   EXPECT_EQ(outcome.violations, 2u);
@@ -172,12 +185,15 @@ TEST(StressHarness, ViolationsInAForkedProcessReachTheOutcome) {
 }
 
 TEST(StressHarness, StopAtFirstFailureEndsTheVariantEarly) {
-  const Variant variant = make_variant("early", Expectation::hunted, [](Context& context) {
-    context.run_threads(1, [&](int worker) {
-      context.violation("found", "at once");
-      while (!context.stopping()) context.add_progress(worker);
-    });
-  }, 1);
+  const Variant variant = make_variant(
+      "early", Expectation::hunted,
+      [](Context& context) {
+        context.run_threads(1, [&](int worker) {
+          context.violation("found", "at once");
+          while (!context.stopping()) context.add_progress(worker);
+        });
+      },
+      1);
   RunSettings settings = quick(5.0);
   settings.stop_at_first_failure = true;
   const Outcome outcome = run_isolated(variant, settings, kHost, nullptr);

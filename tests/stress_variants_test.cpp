@@ -56,7 +56,8 @@ TEST_P(StressVariant, VerdictMatchesItsExpectation) {
   }
   const Outcome outcome = run_isolated(*variant, settings, host, nullptr);
   std::string evidence = outcome.error + "\n" + outcome.hang;
-  if (outcome.first_failure) evidence += "\n" + outcome.first_failure->kind + ": " + outcome.first_failure->details;
+  if (outcome.first_failure)
+    evidence += "\n" + outcome.first_failure->kind + ": " + outcome.first_failure->details;
 
   EXPECT_NE(outcome.verdict, "fail") << evidence;
   if (variant->expectation == Expectation::correct) {
@@ -65,7 +66,8 @@ TEST_P(StressVariant, VerdictMatchesItsExpectation) {
   } else if (must_find) {
     EXPECT_EQ(outcome.verdict, "found") << "not found in " << outcome.seconds << " s";
   } else if (host.arch == "x86_64" && !variant->hunted_on.empty() &&
-             std::find(variant->hunted_on.begin(), variant->hunted_on.end(), "x86_64") == variant->hunted_on.end()) {
+             std::find(variant->hunted_on.begin(), variant->hunted_on.end(), "x86_64") ==
+                 variant->hunted_on.end()) {
     EXPECT_EQ(outcome.verdict, "clean") << evidence;
     EXPECT_EQ(outcome.violations, 0u) << evidence;
   }

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -41,8 +41,7 @@ std::vector<const stress::Variant*> select_variants(const std::vector<std::strin
       if (variant->protocol == name || variant->full_name() == name || variant->name == name)
         matches.push_back(variant);
     if (matches.empty())
-      throw std::invalid_argument("no stress variant or protocol named '" + name +
-                                  "' (--list shows them)");
+      throw std::invalid_argument("no stress variant or protocol named '" + name + "' (--list shows them)");
     for (const auto* match : matches)
       if (std::find(selected.begin(), selected.end(), match) == selected.end()) selected.push_back(match);
   }
@@ -83,8 +82,8 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
   out << fmt::format("stress: {} variant{} in {:.1f} s on {} ({} CPUs{})\n", variants.size(),
                      variants.size() == 1 ? "" : "s", suite.budget, host.arch, host.cores,
                      host.emulated ? ", emulated: the host's orderings, not the target's" : "");
-  out << fmt::format("{:<44} {:<8} {:<10} {:>8} {:>11} {:>10}  {}\n", "variant", "expected", "verdict", "workers",
-                     "ops", "violations", "first failure");
+  out << fmt::format("{:<44} {:<8} {:<10} {:>8} {:>11} {:>10}  {}\n", "variant", "expected", "verdict",
+                     "workers", "ops", "violations", "first failure");
   out.flush();
   const auto started = std::chrono::steady_clock::now();
   const auto elapsed = [&] {
@@ -104,8 +103,8 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     settings.stop_at_first_failure = suite.stop_at_first_failure;
     const stress::ProgressCallback progress = [&](double seconds) {
       if (!progress_line) return;
-      std::cerr << fmt::format("\r\033[K[{}/{}] {} {:.1f}/{:.1f} s", i + 1, variants.size(), variant.full_name(),
-                               seconds, settings.seconds)
+      std::cerr << fmt::format("\r\033[K[{}/{}] {} {:.1f}/{:.1f} s", i + 1, variants.size(),
+                               variant.full_name(), seconds, settings.seconds)
                 << std::flush;
     };
     stress::Outcome outcome = stress::run_isolated(variant, settings, facts, progress);
@@ -147,18 +146,21 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
       continue;
     }
     if (outcome.first_failure)
-      out << fmt::format("  first failure after {:.3f} s ({} of {} operations were checked in {:.2f} s): {}: {}\n",
-                         outcome.first_failure->at_seconds, outcome.violations, outcome.operations, outcome.seconds,
-                         outcome.first_failure->kind, outcome.first_failure->details);
+      out << fmt::format(
+          "  first failure after {:.3f} s ({} of {} operations were checked in {:.2f} s): {}: {}\n",
+          outcome.first_failure->at_seconds, outcome.violations, outcome.operations, outcome.seconds,
+          outcome.first_failure->kind, outcome.first_failure->details);
   }
   for (const auto& outcome : outcomes)
     if (outcome.verdict == "not-found")
-      out << fmt::format("\nwarning: {}: the hunted bug was not seen in {:.2f} s ({} operations); the hardware may "
-                         "not reorder that way, or needs longer\n",
-                         outcome.name, outcome.seconds, outcome.operations);
-  out << fmt::format("\nStress: {} pass, {} hunted bugs found, {} clean (not expected here), {} not found "
-                     "(warning), {} FAILED in {:.1f} s\n",
-                     summary.passed, summary.found, summary.clean, summary.not_found, summary.failed, elapsed());
+      out << fmt::format(
+          "\nwarning: {}: the hunted bug was not seen in {:.2f} s ({} operations); the hardware may "
+          "not reorder that way, or needs longer\n",
+          outcome.name, outcome.seconds, outcome.operations);
+  out << fmt::format(
+      "\nStress: {} pass, {} hunted bugs found, {} clean (not expected here), {} not found "
+      "(warning), {} FAILED in {:.1f} s\n",
+      summary.passed, summary.found, summary.clean, summary.not_found, summary.failed, elapsed());
   if (stress::InterruptGuard::interrupted()) out << "Interrupted: the remaining variants did not run.\n";
   return summary;
 }
@@ -168,15 +170,19 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
 void add_stress_options(CLI::App& command, StressOptions& options) {
   command.add_option("names", options.names,
                      "Protocols or variants to run (futex_mutex, futex_mutex/take3, take3; default: all)");
-  command.add_option("--budget", options.budget, "Time for the whole command, shared by the variants (e.g. 10s, 2m)")
+  command
+      .add_option("--budget", options.budget,
+                  "Time for the whole command, shared by the variants (e.g. 10s, 2m)")
       ->capture_default_str();
   command.add_option("--threads", options.threads, "Worker threads per variant (default: one per CPU)");
-  command.add_option("--affinity", options.affinity,
-                     "distinct-cores (one worker per core), smt-siblings, or none (the scheduler places them)")
+  command
+      .add_option("--affinity", options.affinity,
+                  "distinct-cores (one worker per core), smt-siblings, or none (the scheduler places them)")
       ->capture_default_str();
   command.add_option("--seed", options.seed, "Seed of the variants' random choices")->capture_default_str();
-  command.add_flag("--stop-at-first-failure", options.stop_at_first_failure,
-                   "End each variant at its first violation (time to first detection), not at the end of its share");
+  command.add_flag(
+      "--stop-at-first-failure", options.stop_at_first_failure,
+      "End each variant at its first violation (time to first detection), not at the end of its share");
   command.add_flag("--list", options.list, "List the variants: name, expectation, description");
   command.add_flag("--no-progress", options.quiet_progress, "No progress line on a terminal");
   command.add_option("--json", options.json, "Write the results JSON (docs/results.md) to this file");
@@ -204,7 +210,8 @@ int run_stress_command(const StressOptions& options) {
   }
   const double budget = parse_duration_seconds(options.budget);
   if (budget <= 0) {
-    std::cerr << "memharness: --budget '" << options.budget << "' is not a positive duration (e.g. 10s, 500ms, 1m)\n";
+    std::cerr << "memharness: --budget '" << options.budget
+              << "' is not a positive duration (e.g. 10s, 500ms, 1m)\n";
     return 2;
   }
   if (options.threads < 0 || options.threads > stress::Context::max_workers) {
@@ -213,14 +220,16 @@ int run_stress_command(const StressOptions& options) {
   }
   const auto placement = parse_placement(options.affinity);
   if (!placement) {
-    std::cerr << "memharness: unknown --affinity '" << options.affinity << "' (distinct-cores, smt-siblings, none)\n";
+    std::cerr << "memharness: unknown --affinity '" << options.affinity
+              << "' (distinct-cores, smt-siblings, none)\n";
     return 2;
   }
   std::uint64_t seed = 0;
   try {
     std::size_t used = 0;
     seed = std::stoull(options.seed, &used);
-    if (used != options.seed.size() || options.seed.find('-') != std::string::npos) throw std::invalid_argument("");
+    if (used != options.seed.size() || options.seed.find('-') != std::string::npos)
+      throw std::invalid_argument("");
   } catch (const std::exception&) {
     std::cerr << "memharness: --seed '" << options.seed << "' is not a non-negative integer\n";
     return 2;
