@@ -135,10 +135,13 @@ TEST_F(CliTest, ExplosionOfCandidatesIsTooLargeNotAHang) {
 
 #if defined(__SANITIZE_ADDRESS__)
 // Unoptimised and instrumented, the checker is about 26 times slower: the
-// models need some five minutes, beyond the default budget of two.
-constexpr const char* kAllBudget = " --budget 10m";
+// models need some five minutes, beyond the default budget of two. The
+// stress variants would take all that is left: the default build runs them.
+constexpr const char* kAllBudget = " --budget 10m --skip stress";
+constexpr bool kAllRunsStress = false;
 #else
 constexpr const char* kAllBudget = "";
+constexpr bool kAllRunsStress = true;
 #endif
 
 TEST_F(CliTest, AllWritesTheResultsFile) {
@@ -151,8 +154,13 @@ TEST_F(CliTest, AllWritesTheResultsFile) {
   EXPECT_EQ(doc["schema"], "memharness-results");
   EXPECT_FALSE(doc["host"]["arch"].get<std::string>().empty());
   ASSERT_GE(doc["results"].size(), 160U);
-  std::size_t litmus_records = 0, hardware_records = 0;
+  std::size_t litmus_records = 0, hardware_records = 0, stress_records = 0;
   for (const auto& record : doc["results"]) {
+    if (record["kind"] == "stress") {  // and the protocols' stress variants with the rest
+      ++stress_records;
+      EXPECT_NE(record["verdict"], "fail") << record["name"] << ": " << record.dump();
+      continue;
+    }
     if (record["kind"] == "model-check") {  // the registered models follow the litmus suite
       EXPECT_EQ(record["meets"], true) << record["name"] << ": " << record["verdict"];
       continue;
@@ -170,6 +178,20 @@ TEST_F(CliTest, AllWritesTheResultsFile) {
   EXPECT_GE(litmus_records, 160U);
   // Every suite test this host can run, in the barrier mode at least.
   EXPECT_GE(hardware_records, 56U);
+  if (kAllRunsStress) {
+    EXPECT_GE(stress_records, 20U);
+    EXPECT_NE(r.output.find("stress: "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(" 0 failed, "), std::string::npos) << r.output;
+  } else {
+    EXPECT_NE(r.output.find("stress: skipped (--skip stress)"), std::string::npos) << r.output;
+  }
+}
+
+TEST_F(CliTest, AllRefusesAnUnknownPhaseToSkip) {
+  const CommandRun r = run("all -o " + dir_.string() + " --skip lunch");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--skip 'lunch' is not a phase"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "results.json"));
 }
 
 }  // namespace

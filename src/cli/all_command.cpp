@@ -56,6 +56,17 @@ int run_all(const AllOptions& options) {
     std::cerr << "memharness: --budget '" << options.budget << "' is not a duration (e.g. 90s, 2m)\n";
     return 2;
   }
+  bool skip_hardware = false, skip_stress = false;
+  for (const auto& phase : options.skip) {
+    if (phase == "hardware") {
+      skip_hardware = true;
+    } else if (phase == "stress") {
+      skip_stress = true;
+    } else {
+      std::cerr << "memharness: --skip '" << phase << "' is not a phase (hardware, stress)\n";
+      return 2;
+    }
+  }
   const std::string suite_dir = options.suite_dir.empty() ? default_suite_dir() : options.suite_dir;
   const std::string manifest = (fs::path(suite_dir) / "expected.tsv").string();
   if (!fs::exists(manifest)) {
@@ -101,7 +112,7 @@ int run_all(const AllOptions& options) {
     // (the stress variants get the rest), shared by the barrier
     // mode for every test and the perpetual mode for the tests it supports.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double hardware_budget = std::min(budget - spent, budget * 0.25);
+    const double hardware_budget = skip_hardware ? 0.0 : std::min(budget - spent, budget * 0.25);
     const auto hardware_start = std::chrono::steady_clock::now();
     if (hardware_budget > 0) {
       const std::vector<litmus::Test> tests = hardware_suite_tests(suite_dir);
@@ -131,7 +142,7 @@ int run_all(const AllOptions& options) {
     hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
     // The protocols' stress variants get the rest: each in its own process.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (budget - spent > 0.5) {
+    if (!skip_stress && budget - spent > 0.5) {
       std::ostringstream table;  // the summary below is the one screen
       stress = run_stress_suite({}, budget - spent, 0, table, terminal, append_record);
       stress_ran = true;
@@ -162,10 +173,14 @@ int run_all(const AllOptions& options) {
   for (const auto& line : models.failures) std::cout << "  FAIL " << line << "\n";
   if (models.not_run > 0)
     std::cout << fmt::format("  budget of {} exhausted: {} models not run\n", options.budget, models.not_run);
-  std::cout << fmt::format(
-      "hardware litmus ({}{}): {} passed, {} failed, {} skipped, {} unjudged; {} weak outcomes observed ({:.2f} s)\n",
-      run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
-      hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
+  if (skip_hardware)
+    std::cout << "hardware litmus: skipped (--skip hardware)\n";
+  else
+    std::cout << fmt::format(
+        "hardware litmus ({}{}): {} passed, {} failed, {} skipped, {} unjudged; {} weak outcomes observed ({:.2f} "
+        "s)\n",
+        run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
+        hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
   for (const auto& line : hardware.failures) std::cout << "  FAIL " << line << "\n";
   if (stress_ran) {
     std::cout << fmt::format("stress: {} pass, {} failed, {} hunted bugs found, {} not found (warning), {} clean\n",
@@ -178,7 +193,7 @@ int run_all(const AllOptions& options) {
                                                         : record["first_failure"]["kind"].get<std::string>())
                   << "\n";
   } else {
-    std::cout << "stress: not run (the budget was spent)\n";
+    std::cout << (skip_stress ? "stress: skipped (--skip stress)\n" : "stress: not run (the budget was spent)\n");
   }
   std::cout << "results: " << results << "\n";
   // Checks the budget left out are verdicts not established: not "all as expected".

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace mh::cli {
 
@@ -14,6 +15,7 @@ struct AllOptions {
   std::string output_dir;
   std::string budget = "2m";
   std::string suite_dir;  // "" = the shipped suite
+  std::vector<std::string> skip;  // phases left out: "hardware", "stress"
 };
 
 int run_all(const AllOptions& options);

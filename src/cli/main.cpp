@@ -99,6 +99,11 @@ int main(int argc, char** argv) try {
   all_command->add_option("--budget", all.budget, "Time budget for the whole job, e.g. 90s, 2m")
       ->capture_default_str();
   all_command->add_option("--suite", all.suite_dir, "Litmus suite directory (default: the shipped suite)");
+  all_command
+      ->add_option("--skip", all.skip,
+                   "Phases to leave out, comma-separated: hardware (the litmus suite on this machine's cores), "
+                   "stress (the protocols' stress variants)")
+      ->delimiter(',');
 
 #endif
 
