@@ -99,11 +99,13 @@ class FutexMutex {
   // False when the watchdog aborted the run: the caller gives up the lock
   // attempt and the worker leaves.
   bool sleep(int worker, std::uint32_t expected, const char* what) {
-    sleeps_.fetch_add(1, std::memory_order_relaxed);
+    // Without a context (a benchmark) nothing is counted: the counters'
+    // shared cache line would slow the contended path down.
     if (context_ == nullptr) {
       futex_wait(word_, expected);
       return true;
     }
+    sleeps_.fetch_add(1, std::memory_order_relaxed);
     context_->enter_blocking(worker, what);
     futex_wait(word_, expected);
     context_->leave_blocking(worker);
@@ -111,7 +113,7 @@ class FutexMutex {
   }
 
   void wake(int count) {
-    wakes_.fetch_add(1, std::memory_order_relaxed);
+    if (context_ != nullptr) wakes_.fetch_add(1, std::memory_order_relaxed);
     futex_wake(word_, count);
   }
 
