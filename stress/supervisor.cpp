@@ -182,6 +182,17 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
       outcome.first_failure = FirstFailure{outcome.seconds, "crash", outcome.error};
       judge(outcome);
       return outcome;
+    } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+      // A crash a sanitizer caught: it reports on stderr and exits.
+      Outcome outcome = failed_outcome(
+          variant, settings, host,
+          "the variant's process exited with status " + std::to_string(WEXITSTATUS(status)) +
+              " without an outcome (a crash caught by a sanitizer? its report is on stderr)");
+      outcome.seconds = elapsed();
+      outcome.violations = 1;
+      outcome.first_failure = FirstFailure{outcome.seconds, "crash", outcome.error};
+      judge(outcome);
+      return outcome;
     } else {
       error = "the variant's process ended without an outcome";
     }

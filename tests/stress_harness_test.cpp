@@ -128,14 +128,22 @@ TEST(StressHarness, AWorkerSpinningForeverIsReportedAsNoProgress) {
 }
 
 TEST(StressHarness, ACrashIsAFailureOfACorrectVariantAndAFindingOfAHuntedOne) {
-  const auto crash = [](Context&) { ::raise(SIGSEGV); };
+  // SIGABRT: AddressSanitizer would catch a SIGSEGV, report it and exit 1
+  // (a crash as well: the last case below).
+  const auto crash = [](Context&) { ::abort(); };
   const Outcome correct =
       run_isolated(make_variant("crash", Expectation::correct, crash), quick(1), kHost, nullptr);
   EXPECT_EQ(correct.verdict, "fail");
-  EXPECT_NE(correct.error.find("SIGSEGV"), std::string::npos) << correct.error;
+  EXPECT_NE(correct.error.find("SIGABRT"), std::string::npos) << correct.error;
   const Outcome hunted =
       run_isolated(make_variant("crash", Expectation::hunted, crash), quick(1), kHost, nullptr);
   EXPECT_EQ(hunted.verdict, "found");
+  // A process that ends with a failure status and no outcome crashed too.
+  const auto exits = [](Context&) { ::_exit(1); };
+  const Outcome exited =
+      run_isolated(make_variant("exit", Expectation::hunted, exits), quick(1), kHost, nullptr);
+  EXPECT_EQ(exited.verdict, "found");
+  EXPECT_NE(exited.error.find("exited with status 1"), std::string::npos) << exited.error;
 }
 
 TEST(StressHarness, AnExceptionIsAnError) {
