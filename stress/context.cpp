@@ -72,6 +72,19 @@ void Context::run_threads(int count, const std::function<void(int)>& body, int f
     throw std::invalid_argument("worker index out of range");
   std::vector<std::thread> threads;
   threads.reserve(static_cast<std::size_t>(count));
+  // A thread that cannot be created ends the run: the ones started are told
+  // to stop and joined before the error goes up (never std::terminate).
+  struct JoinOnUnwind {
+    std::vector<std::thread>& threads;
+    SharedBlock& shared;
+    ~JoinOnUnwind() {
+      if (std::uncaught_exceptions() == 0) return;
+      shared.stop.store(1, std::memory_order_relaxed);
+      shared.abort.store(1, std::memory_order_relaxed);
+      for (auto& thread : threads)
+        if (thread.joinable()) thread.join();
+    }
+  } join_on_unwind{threads, *shared_};
   for (int i = 0; i < count; ++i) {
     const int worker = first + i;
     threads.emplace_back([this, worker, &body] {
@@ -95,6 +108,7 @@ void Context::become_worker(int worker) {
   }
   WorkerSlot& slot = shared_->slots[worker];
   slot.pid.store(::getpid(), std::memory_order_relaxed);
+  slot.tid.store(static_cast<int>(::gettid()), std::memory_order_relaxed);
   slot.since_ns.store(monotonic_ns(), std::memory_order_relaxed);
   slot.state.store(static_cast<int>(WorkerState::running), std::memory_order_release);
 }
@@ -171,15 +185,20 @@ void Context::track_process(pid_t pid, std::string role) {
 }
 
 std::string Context::wait_process(pid_t pid) {
+  // Wait without reaping, forget the process, then reap: the watchdog never
+  // sends SIGKILL to a pid that was reaped and may be someone else's now.
+  siginfo_t info{};
+  while (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR) {
+  }
+  {
+    std::lock_guard lock(mutex_);
+    processes_.erase(pid);
+  }
   int status = 0;
   pid_t got;
   do {
     got = ::waitpid(pid, &status, 0);
   } while (got < 0 && errno == EINTR);
-  {
-    std::lock_guard lock(mutex_);
-    processes_.erase(pid);
-  }
   if (got < 0) return std::string("not waited for: ") + std::strerror(errno);
   if (WIFEXITED(status)) return "exited " + std::to_string(WEXITSTATUS(status));
   if (WIFSIGNALED(status)) {

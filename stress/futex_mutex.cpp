@@ -248,7 +248,10 @@ void run_flag_handshake(Context& context, bool fenced) {
       for (;;) {
         flags[worker].raised.store(1, memory_order_relaxed);
         if (fenced) std::atomic_thread_fence(std::memory_order_seq_cst);
-        if (flags[other].raised.load(memory_order_relaxed) == 0) break;
+        // Acquire: entering on the other's lowered flag must see its
+        // critical section (its release store), or ARM could let this one's
+        // reads run ahead of that store.
+        if (flags[other].raised.load(memory_order_acquire) == 0) break;
         if (worker == 1) flags[worker].raised.store(0, memory_order_relaxed);
         while (flags[other].raised.load(memory_order_relaxed) != 0 && !context.stopping())
           context.spin_pause(spins);

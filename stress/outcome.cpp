@@ -17,13 +17,15 @@ bool hunted_on_host(const Variant& variant, const std::string& arch, bool emulat
 }
 
 void judge(Outcome& outcome) {
-  const bool bad = outcome.violations > 0 || !outcome.hang.empty();
-  if (!outcome.error.empty()) {
-    // A hunted bug may crash its own process (a stale pointer followed):
-    // that is the bug found, with the crash as its evidence.
-    outcome.verdict = outcome.expectation == Expectation::hunted && bad ? "found" : "fail";
+  // A crash, an error, or a hang of a variant whose bug is a reordering (it
+  // has no blocking call its bug could leave asleep) is the harness's or the
+  // system's failure, never the hunted bug: no variant follows a pointer it
+  // raced on.
+  if (!outcome.error.empty() || (outcome.reordering && !outcome.hang.empty())) {
+    outcome.verdict = "fail";
     return;
   }
+  const bool bad = outcome.violations > 0 || !outcome.hang.empty();
   if (outcome.expectation == Expectation::correct) {
     outcome.verdict = bad ? "fail" : "pass";
   } else if (bad) {
@@ -40,6 +42,7 @@ nlohmann::json to_json(const Outcome& outcome) {
       {"protocol", outcome.protocol},
       {"variant", outcome.variant},
       {"expected", expectation_name(outcome.expectation)},
+      {"reordering", outcome.reordering},
       {"hunted_here", outcome.hunted_here},
       {"verdict", outcome.verdict},
       {"budget_seconds", outcome.budget_seconds},
@@ -71,6 +74,7 @@ Outcome outcome_from_json(const nlohmann::json& record) {
   outcome.variant = record.at("variant").get<std::string>();
   outcome.expectation =
       record.at("expected").get<std::string>() == "correct" ? Expectation::correct : Expectation::hunted;
+  outcome.reordering = record.at("reordering").get<bool>();
   outcome.hunted_here = record.at("hunted_here").get<bool>();
   outcome.verdict = record.at("verdict").get<std::string>();
   outcome.budget_seconds = record.at("budget_seconds").get<double>();

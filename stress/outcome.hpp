@@ -26,6 +26,7 @@ struct Outcome {
   std::string protocol;
   std::string variant;
   Expectation expectation = Expectation::correct;
+  bool reordering = false;   // Variant::reordering: a hang is never its bug
   bool hunted_here = false;  // a hunted bug this host is expected to show
   // pass: a correct variant stayed correct; fail: it did not (or could not
   // run); found: a hunted bug was caught; not-found: a hunted bug this host

@@ -820,6 +820,14 @@ void run_cross_process(Context& context) {
   if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) throw_errno("pipe2");
   channels->free_read = Fd(ends[0]);
   channels->free_write = Fd(ends[1]);
+  // Every record's offset must fit in the free-offset pipe, or a consumer
+  // returning offsets after the producer left would wait forever. Pipes are
+  // 64 KiB by default, one page for a user over pipe-user-pages-soft.
+  constexpr int least_free_pipe = int(region_records * sizeof(std::uint64_t));
+  if (::fcntl(channels->free_write.get(), F_GETPIPE_SZ) < least_free_pipe &&
+      ::fcntl(channels->free_write.get(), F_SETPIPE_SZ, least_free_pipe) < least_free_pipe)
+    throw std::runtime_error("the free-offset pipe cannot hold " + std::to_string(least_free_pipe) +
+                             " bytes (F_SETPIPE_SZ refused: pipe-user-pages-soft reached?)");
   channels->wake = checked(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
 
   const pid_t pid = ::fork();

@@ -15,6 +15,7 @@ struct alignas(64) WorkerSlot {
   std::atomic<int> state{0};              // WorkerState
   std::atomic<std::int64_t> since_ns{0};  // when it entered its state
   std::atomic<int> pid{0};
+  std::atomic<int> tid{0};  // for its scheduler state in /proc
   // The blocking call: a string literal, valid in every forked process.
   std::atomic<const char*> what{nullptr};
 };

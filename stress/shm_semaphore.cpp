@@ -987,7 +987,9 @@ void handshake_worker(Context& context, int worker, HandshakeState& state) {
     for (;;) {
       state.flags[worker].raised.store(1, memory_order_relaxed);
       // The bug: no std::atomic_thread_fence(seq_cst) here.
-      if (state.flags[other].raised.load(memory_order_relaxed) == 0) break;
+      // Acquire, as a correct two-flag lock needs: only the store-load
+      // reordering (no fence) is left to break it.
+      if (state.flags[other].raised.load(memory_order_acquire) == 0) break;
       if (worker == 1) state.flags[worker].raised.store(0, memory_order_relaxed);
       while (state.flags[other].raised.load(memory_order_relaxed) != 0 && !context.stopping())
         context.spin_pause(spins);

@@ -50,6 +50,7 @@ Outcome failed_outcome(const Variant& variant, const RunSettings& settings, cons
   outcome.protocol = variant.protocol;
   outcome.variant = variant.name;
   outcome.expectation = variant.expectation;
+  outcome.reordering = variant.reordering;
   outcome.hunted_here = hunted_on_host(variant, host.arch, host.emulated);
   outcome.budget_seconds = settings.seconds;
   outcome.placement = run::placement_name(settings.placement);
@@ -77,6 +78,8 @@ bool InterruptGuard::interrupted() {
   return interrupt_signal != 0;
 }
 
+int InterruptGuard::signal_number() { return interrupt_signal; }
+
 Outcome run_isolated(const Variant& variant, const RunSettings& settings, const HostFacts& host,
                      const ProgressCallback& progress) {
   int channel[2];
@@ -99,6 +102,8 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
     if (::getppid() != supervisor) ::_exit(1);
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    // An ignored SIGCHLD (inherited through exec) would make waitpid fail.
+    ::signal(SIGCHLD, SIG_DFL);
     ::signal(SIGPIPE, SIG_IGN);
     ::close(channel[0]);
     std::string text;
@@ -127,43 +132,52 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
   std::string text;
   std::string error;
   char buffer[4096];
-  for (;;) {
-    pollfd readable{channel[0], POLLIN, 0};
-    const int ready = ::poll(&readable, 1, 100);
-    if (interrupt_signal != 0) {
-      error = "interrupted by " + signal_text(interrupt_signal);
-      break;
+  // Whatever happens here, even an exception, nothing of the variant
+  // survives it.
+  const auto end_variant = [&](int& status) {
+    ::close(channel[0]);
+    ::kill(-child, SIGKILL);
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    if (ready < 0 && errno != EINTR) {
-      error = std::string("poll: ") + std::strerror(errno);
-      break;
-    }
-    if (ready > 0) {
-      const ssize_t got = ::read(channel[0], buffer, sizeof buffer);
-      if (got > 0) {
-        text.append(buffer, static_cast<std::size_t>(got));
-        continue;
+    remove_objects_of(child);
+  };
+  int status = 0;
+  try {
+    for (;;) {
+      pollfd readable{channel[0], POLLIN, 0};
+      const int ready = ::poll(&readable, 1, 100);
+      if (interrupt_signal != 0) {
+        error = "interrupted by " + signal_text(interrupt_signal);
+        break;
       }
-      if (got == 0) break;
-      if (errno != EINTR) {
-        error = std::string("read: ") + std::strerror(errno);
+      if (ready < 0 && errno != EINTR) {
+        error = std::string("poll: ") + std::strerror(errno);
+        break;
+      }
+      if (ready > 0) {
+        const ssize_t got = ::read(channel[0], buffer, sizeof buffer);
+        if (got > 0) {
+          text.append(buffer, static_cast<std::size_t>(got));
+          continue;
+        }
+        if (got == 0) break;
+        if (errno != EINTR) {
+          error = std::string("read: ") + std::strerror(errno);
+          break;
+        }
+      }
+      if (progress) progress(elapsed());
+      if (elapsed() > limit) {
+        error = "the variant's process did not finish " + std::to_string(int(limit)) +
+                " s after it started (its watchdog did not report): killed";
         break;
       }
     }
-    if (progress) progress(elapsed());
-    if (elapsed() > limit) {
-      error = "the variant's process did not finish " + std::to_string(int(limit)) +
-              " s after it started (its watchdog did not report): killed";
-      break;
-    }
+  } catch (...) {
+    end_variant(status);
+    throw;
   }
-  ::close(channel[0]);
-  // Whatever happened, nothing of the variant survives it.
-  ::kill(-child, SIGKILL);
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
-  }
-  remove_objects_of(child);
+  end_variant(status);
 
   if (error.empty()) {
     if (!text.empty()) {
@@ -200,6 +214,8 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
   Outcome outcome = failed_outcome(variant, settings, host, error);
   outcome.seconds = elapsed();
   judge(outcome);
+  // Not a verdict on the variant: the caller drops it and stops.
+  if (interrupt_signal != 0) outcome.verdict = "interrupted";
   return outcome;
 }
 

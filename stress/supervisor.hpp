@@ -19,8 +19,8 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
                      const ProgressCallback& progress);
 
 // SIGINT and SIGTERM end the running variant's process group and make
-// run_isolated return an outcome with error "interrupted"; the caller then
-// stops. Restored by the destructor.
+// run_isolated return an outcome with verdict "interrupted" (no verdict on
+// the variant); the caller then stops. Restored by the destructor.
 class InterruptGuard {
  public:
   InterruptGuard();
@@ -28,6 +28,7 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
   static bool interrupted();
+  static int signal_number();  // the signal received, 0 if none
 };
 
 }  // namespace mh::stress

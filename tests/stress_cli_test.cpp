@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iterator>
+#include <vector>
+#include <thread>
+#include <cstring>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -34,13 +39,71 @@ class StressCliTest : public testing::Test {
   fs::path dir_;
 };
 
-int count_shm_names() {
-  int names = 0;
+// Names in /dev/shm whose process is gone: what a run failed to clean up
+// (names of processes still running belong to tests running beside this one).
+std::vector<std::string> orphaned_shm_names() {
+  std::vector<std::string> orphans;
   for (const auto& entry : fs::directory_iterator("/dev/shm")) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("memharness-", 0) == 0 || name.rfind("sem.memharness-", 0) == 0) ++names;
+    std::string name = entry.path().filename().string();
+    if (name.rfind("sem.", 0) == 0) name = name.substr(4);
+    if (name.rfind("memharness-", 0) != 0) continue;
+    const long pid = std::strtol(name.c_str() + std::strlen("memharness-"), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+      orphans.push_back(entry.path().string());
   }
-  return names;
+  return orphans;
+}
+
+// Processes carrying `marker` in their environment (inherited by every
+// process a command forks).
+int processes_with_marker(const std::string& marker) {
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string pid = entry.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream environ(entry.path() / "environ", std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(environ)), std::istreambuf_iterator<char>());
+    if (text.find(marker) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+// Starts `memharness stress ARGS...` with stdout on a pipe and `marker` in
+// its environment; returns its pid and reads its output until `until` shows.
+pid_t start_stress(const std::vector<std::string>& arguments, const std::string& marker, const std::string& until,
+                   int& output_fd) {
+  int output[2];
+  if (::pipe(output) != 0) return -1;
+  const pid_t command = ::fork();
+  if (command == 0) {
+    ::dup2(output[1], STDOUT_FILENO);
+    const int null_fd = ::open("/dev/null", O_WRONLY);
+    ::dup2(null_fd, STDERR_FILENO);
+    ::close(output[0]);
+    ::setenv("MEMHARNESS_TEST_MARKER", marker.c_str(), 1);
+    std::vector<char*> argv{const_cast<char*>(MEMHARNESS_BINARY), const_cast<char*>("stress")};
+    for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+    argv.push_back(nullptr);
+    ::execv(MEMHARNESS_BINARY, argv.data());
+    ::_exit(127);
+  }
+  ::close(output[1]);
+  output_fd = output[0];
+  std::string seen;
+  char buffer[4096];
+  while (seen.find(until) == std::string::npos) {
+    const ssize_t got = ::read(output_fd, buffer, sizeof buffer);
+    if (got <= 0) break;
+    seen.append(buffer, static_cast<std::size_t>(got));
+  }
+  return command;
+}
+
+void drain(int fd) {
+  char buffer[4096];
+  while (::read(fd, buffer, sizeof buffer) > 0) {
+  }
+  ::close(fd);
 }
 
 TEST_F(StressCliTest, ListsEveryProtocolsVariants) {
@@ -100,43 +163,60 @@ TEST_F(StressCliTest, BadUsageIsRefusedWithExitTwoAndNothingWritten) {
       << unknown.output;
 }
 
-TEST_F(StressCliTest, AnInterruptedRunEndsPromptlyAndLeavesNoSharedMemoryNames) {
-  const int before = count_shm_names();
-  int output[2];
-  ASSERT_EQ(::pipe(output), 0);
-  const pid_t command = ::fork();
-  if (command == 0) {
-    ::dup2(output[1], STDOUT_FILENO);
-    const int null_fd = ::open("/dev/null", O_WRONLY);
-    ::dup2(null_fd, STDERR_FILENO);
-    ::close(output[0]);
-    ::execl(MEMHARNESS_BINARY, MEMHARNESS_BINARY, "stress", "shm_semaphore", "futex_mutex", "--budget", "60s",
-            "--no-progress", static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  ASSERT_GT(command, 0);
-  ::close(output[1]);
+TEST_F(StressCliTest, AnInterruptedRunEndsPromptlyAndLeavesNothingBehind) {
+  const std::string marker = "interrupted-" + std::to_string(::getpid());
+  int output = -1;
   // The table's header is printed once the command handles SIGINT, just
   // before the first variant starts in its own process.
-  std::string seen;
-  char buffer[4096];
-  while (seen.find("first failure") == std::string::npos) {
-    const ssize_t got = ::read(output[0], buffer, sizeof buffer);
-    ASSERT_GT(got, 0) << seen;
-    seen.append(buffer, static_cast<std::size_t>(got));
-  }
+  const pid_t command = start_stress({"shm_semaphore", "--budget", "60s", "--no-progress"}, marker,
+                                     "first failure", output);
+  ASSERT_GT(command, 0);
   ASSERT_EQ(::kill(command, SIGINT), 0);
   const auto interrupted = std::chrono::steady_clock::now();
-  while (::read(output[0], buffer, sizeof buffer) > 0) {
-  }
-  ::close(output[0]);
+  drain(output);
   int status = 0;
   ASSERT_EQ(::waitpid(command, &status, 0), command);
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - interrupted).count();
   EXPECT_LT(took, 2.0);
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_LE(count_shm_names(), before);
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGINT);
+  // The variant's process group was killed and reaped before the exit.
+  EXPECT_EQ(processes_with_marker(marker), 0);
+  EXPECT_TRUE(orphaned_shm_names().empty());
+}
+
+TEST_F(StressCliTest, ACommandKilledOutrightTakesItsVariantsWithIt) {
+  // SIGKILL leaves the command no chance to clean up: the variant's process
+  // dies with it (PR_SET_PDEATHSIG) and its workers with that.
+  const std::string marker = "killed-" + std::to_string(::getpid());
+  int output = -1;
+  const pid_t command = start_stress({"shm_semaphore/ring-named", "--budget", "60s", "--no-progress"}, marker,
+                                     "first failure", output);
+  ASSERT_GT(command, 0);
+  ASSERT_EQ(::kill(command, SIGKILL), 0);
+  ASSERT_EQ(::waitpid(command, nullptr, 0), command);
+  drain(output);
+  // Death signals are delivered asynchronously: wait for the last process
+  // to go, up to a generous deadline.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (processes_with_marker(marker) > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::yield();
+  EXPECT_EQ(processes_with_marker(marker), 0);
+  // Their names are the next run's to sweep.
+  EXPECT_EQ(run("stress futex_mutex/take3 --budget 0.2s --no-progress").exit_code, 0);
+  EXPECT_TRUE(orphaned_shm_names().empty());
+}
+
+TEST_F(StressCliTest, ABudgetTooSmallForEveryVariantRunsTheFirstAndSaysSo) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto result = run("stress futex_mutex --budget 0.3s --no-progress");
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_NE(result.output.find("futex_mutex/take1                            correct  pass"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("is too little for 10 variants (at least 0.1 s each)"), std::string::npos)
+      << result.output;
+  EXPECT_LT(wall, 2.0) << result.output;
 }
 
 TEST_F(StressCliTest, EachProtocolHasABinaryOfItsOwn) {

@@ -75,6 +75,8 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
                            const std::function<void(const nlohmann::json&)>& record_done) {
   StressSummary summary;
   const report::HostInfo host = report::detect_host();
+  // Once here rather than in every variant's process (hwloc takes a while).
+  run::detect_topology();
   const stress::HostFacts facts{host.arch, host.emulated};
   stress::remove_stale_objects();
   stress::InterruptGuard interrupt_guard;
@@ -90,13 +92,39 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   std::vector<stress::Outcome> outcomes;
+  // Below a tenth of a second a variant's start-up is most of its time: a
+  // budget too small for every variant runs the first ones, the rest are
+  // recorded as not run.
+  constexpr double least_share = 0.1;
   for (std::size_t i = 0; i < variants.size(); ++i) {
     const stress::Variant& variant = *variants[i];
     // An even share of what is left, so a variant that ended early (a bug
     // found at once) or late (a hang reported) evens out over the rest.
     const double left = std::max(0.0, suite.budget - elapsed());
+    const std::size_t fit = static_cast<std::size_t>(left / least_share);
+    if (fit == 0 && i > 0) {
+      for (std::size_t j = i; j < variants.size(); ++j) {
+        stress::Outcome not_run;
+        not_run.name = variants[j]->full_name();
+        not_run.protocol = variants[j]->protocol;
+        not_run.variant = variants[j]->name;
+        not_run.expectation = variants[j]->expectation;
+        not_run.reordering = variants[j]->reordering;
+        not_run.hunted_here = stress::hunted_on_host(*variants[j], facts.arch, facts.emulated);
+        not_run.placement = run::placement_name(suite.placement);
+        not_run.verdict = "not-run";
+        out << fmt::format("{:<44} {:<8} {:<10}\n", not_run.name, stress::expectation_name(not_run.expectation),
+                           "not run");
+        nlohmann::json record = stress::to_json(not_run);
+        record["host"] = report::to_json(host);
+        if (record_done) record_done(record);
+        summary.records.push_back(record);
+        ++summary.not_run;
+      }
+      break;
+    }
     stress::RunSettings settings;
-    settings.seconds = std::max(0.05, left / double(variants.size() - i));
+    settings.seconds = std::max(least_share, left / double(std::min(variants.size() - i, std::max<std::size_t>(fit, 1))));
     settings.threads = suite.threads;
     settings.placement = suite.placement;
     settings.seed = suite.seed + i;
@@ -109,6 +137,7 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     };
     stress::Outcome outcome = stress::run_isolated(variant, settings, facts, progress);
     if (progress_line) std::cerr << "\r\033[K" << std::flush;
+    if (outcome.verdict == "interrupted") break;
     std::string first = "-";
     if (outcome.first_failure)
       first = fmt::format("{:.3f} s: {}", outcome.first_failure->at_seconds, outcome.first_failure->kind);
@@ -131,7 +160,6 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     if (outcome.verdict == "not-found") ++summary.not_found;
     if (outcome.verdict == "clean") ++summary.clean;
     outcomes.push_back(std::move(outcome));
-    if (stress::InterruptGuard::interrupted()) break;
   }
 
   // The evidence: every failure in full, and what each hunted bug looked like.
@@ -159,9 +187,16 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
           outcome.name, outcome.seconds, outcome.operations);
   out << fmt::format(
       "\nStress: {} pass, {} hunted bugs found, {} clean (not expected here), {} not found "
-      "(warning), {} FAILED in {:.1f} s\n",
-      summary.passed, summary.found, summary.clean, summary.not_found, summary.failed, elapsed());
-  if (stress::InterruptGuard::interrupted()) out << "Interrupted: the remaining variants did not run.\n";
+      "(warning), {} FAILED{} in {:.1f} s\n",
+      summary.passed, summary.found, summary.clean, summary.not_found, summary.failed,
+      summary.not_run > 0 ? fmt::format(", {} not run", summary.not_run) : std::string(), elapsed());
+  if (summary.not_run > 0)
+    out << fmt::format("{} variants not run: {:.1f} s is too little for {} variants (at least {:.1f} s each)\n",
+                       summary.not_run, suite.budget, variants.size(), least_share);
+  if (stress::InterruptGuard::interrupted()) {
+    summary.interrupted_by = stress::InterruptGuard::signal_number();
+    out << "Interrupted: the remaining variants did not run.\n";
+  }
   return summary;
 }
 
@@ -214,6 +249,10 @@ int run_stress_command(const StressOptions& options) {
               << "' is not a positive duration (e.g. 10s, 500ms, 1m)\n";
     return 2;
   }
+  if (budget > 7 * 24 * 3600.0) {
+    std::cerr << "memharness: --budget '" << options.budget << "' is more than a week\n";
+    return 2;
+  }
   if (options.threads < 0 || options.threads > stress::Context::max_workers) {
     std::cerr << "memharness: --threads must be between 1 and " << stress::Context::max_workers << "\n";
     return 2;
@@ -254,7 +293,7 @@ int run_stress_command(const StressOptions& options) {
   suite.stop_at_first_failure = options.stop_at_first_failure;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   const StressSummary summary = run_variants(variants, suite, std::cout, terminal, nullptr);
-  if (stress::InterruptGuard::interrupted()) return 130;
+  if (summary.interrupted_by != 0) return 128 + summary.interrupted_by;
   if (!options.json.empty()) {
     try {
       report::write_file_atomically(options.json, report::results_document(summary.records).dump(2) + "\n");
@@ -263,7 +302,8 @@ int run_stress_command(const StressOptions& options) {
       return 2;
     }
   }
-  return summary.failed > 0 ? 1 : 0;
+  // Variants the budget left out are verdicts not established.
+  return summary.failed > 0 || summary.not_run > 0 ? 1 : 0;
 }
 
 StressSummary run_stress_suite(const std::vector<std::string>& names, double budget, int threads,

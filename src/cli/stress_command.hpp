@@ -35,7 +35,8 @@ int run_stress_command(const StressOptions& options);
 // the `stress` records of docs/results.md.
 struct StressSummary {
   nlohmann::json records = nlohmann::json::array();
-  int passed = 0, failed = 0, found = 0, not_found = 0, clean = 0;
+  int passed = 0, failed = 0, found = 0, not_found = 0, clean = 0, not_run = 0;
+  int interrupted_by = 0;  // the signal that stopped the run (SIGINT, SIGTERM), or 0
 };
 StressSummary run_stress_suite(const std::vector<std::string>& names, double budget, int threads,
                                std::ostream& out, bool progress_line,
