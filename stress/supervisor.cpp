@@ -78,7 +78,9 @@ bool InterruptGuard::interrupted() {
   return interrupt_signal != 0;
 }
 
-int InterruptGuard::signal_number() { return interrupt_signal; }
+int InterruptGuard::signal_number() {
+  return interrupt_signal;
+}
 
 Outcome run_isolated(const Variant& variant, const RunSettings& settings, const HostFacts& host,
                      const ProgressCallback& progress) {
@@ -198,10 +200,10 @@ Outcome run_isolated(const Variant& variant, const RunSettings& settings, const 
       return outcome;
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
       // A crash a sanitizer caught: it reports on stderr and exits.
-      Outcome outcome = failed_outcome(
-          variant, settings, host,
-          "the variant's process exited with status " + std::to_string(WEXITSTATUS(status)) +
-              " without an outcome (a crash caught by a sanitizer? its report is on stderr)");
+      Outcome outcome =
+          failed_outcome(variant, settings, host,
+                         "the variant's process exited with status " + std::to_string(WEXITSTATUS(status)) +
+                             " without an outcome (a crash caught by a sanitizer? its report is on stderr)");
       outcome.seconds = elapsed();
       outcome.violations = 1;
       outcome.first_failure = FirstFailure{outcome.seconds, "crash", outcome.error};

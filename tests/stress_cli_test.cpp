@@ -8,16 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <iterator>
-#include <vector>
-#include <thread>
-#include <cstring>
 #include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "command_run.hpp"
 
@@ -70,8 +70,8 @@ int processes_with_marker(const std::string& marker) {
 
 // Starts `memharness stress ARGS...` with stdout on a pipe and `marker` in
 // its environment; returns its pid and reads its output until `until` shows.
-pid_t start_stress(const std::vector<std::string>& arguments, const std::string& marker, const std::string& until,
-                   int& output_fd) {
+pid_t start_stress(const std::vector<std::string>& arguments, const std::string& marker,
+                   const std::string& until, int& output_fd) {
   int output[2];
   if (::pipe(output) != 0) return -1;
   const pid_t command = ::fork();
@@ -168,8 +168,8 @@ TEST_F(StressCliTest, AnInterruptedRunEndsPromptlyAndLeavesNothingBehind) {
   int output = -1;
   // The table's header is printed once the command handles SIGINT, just
   // before the first variant starts in its own process.
-  const pid_t command = start_stress({"shm_semaphore", "--budget", "60s", "--no-progress"}, marker,
-                                     "first failure", output);
+  const pid_t command =
+      start_stress({"shm_semaphore", "--budget", "60s", "--no-progress"}, marker, "first failure", output);
   ASSERT_GT(command, 0);
   ASSERT_EQ(::kill(command, SIGINT), 0);
   const auto interrupted = std::chrono::steady_clock::now();
@@ -212,7 +212,8 @@ TEST_F(StressCliTest, ABudgetTooSmallForEveryVariantRunsTheFirstAndSaysSo) {
   const auto result = run("stress futex_mutex --budget 0.3s --no-progress");
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_EQ(result.exit_code, 1) << result.output;
-  EXPECT_NE(result.output.find("futex_mutex/take1                            correct  pass"), std::string::npos)
+  EXPECT_NE(result.output.find("futex_mutex/take1                            correct  pass"),
+            std::string::npos)
       << result.output;
   EXPECT_NE(result.output.find("is too little for 10 variants (at least 0.1 s each)"), std::string::npos)
       << result.output;

@@ -153,7 +153,8 @@ TEST(StressHarness, ACrashIsAFailureOfAnyVariant) {
 TEST(StressHarness, AVariantProcessThatStopsAnsweringIsKilledByTheSupervisor) {
   // Stopped, its watchdog cannot report either: the supervisor's own limit
   // (the variant's time, the watchdog's thresholds and 10 s) ends it.
-  const Variant variant = make_variant("stopped", Expectation::hunted, [](Context&) { ::raise(SIGSTOP); }, 1);
+  const Variant variant = make_variant(
+      "stopped", Expectation::hunted, [](Context&) { ::raise(SIGSTOP); }, 1);
   const Outcome outcome = run_isolated(variant, quick(0.2), kHost, nullptr);
   EXPECT_EQ(outcome.verdict, "fail");
   EXPECT_NE(outcome.error.find("did not finish"), std::string::npos) << outcome.error;

@@ -113,8 +113,8 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
         not_run.hunted_here = stress::hunted_on_host(*variants[j], facts.arch, facts.emulated);
         not_run.placement = run::placement_name(suite.placement);
         not_run.verdict = "not-run";
-        out << fmt::format("{:<44} {:<8} {:<10}\n", not_run.name, stress::expectation_name(not_run.expectation),
-                           "not run");
+        out << fmt::format("{:<44} {:<8} {:<10}\n", not_run.name,
+                           stress::expectation_name(not_run.expectation), "not run");
         nlohmann::json record = stress::to_json(not_run);
         record["host"] = report::to_json(host);
         if (record_done) record_done(record);
@@ -124,7 +124,8 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
       break;
     }
     stress::RunSettings settings;
-    settings.seconds = std::max(least_share, left / double(std::min(variants.size() - i, std::max<std::size_t>(fit, 1))));
+    settings.seconds =
+        std::max(least_share, left / double(std::min(variants.size() - i, std::max<std::size_t>(fit, 1))));
     settings.threads = suite.threads;
     settings.placement = suite.placement;
     settings.seed = suite.seed + i;
@@ -191,8 +192,9 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
       summary.passed, summary.found, summary.clean, summary.not_found, summary.failed,
       summary.not_run > 0 ? fmt::format(", {} not run", summary.not_run) : std::string(), elapsed());
   if (summary.not_run > 0)
-    out << fmt::format("{} variants not run: {:.1f} s is too little for {} variants (at least {:.1f} s each)\n",
-                       summary.not_run, suite.budget, variants.size(), least_share);
+    out << fmt::format(
+        "{} variants not run: {:.1f} s is too little for {} variants (at least {:.1f} s each)\n",
+        summary.not_run, suite.budget, variants.size(), least_share);
   if (stress::InterruptGuard::interrupted()) {
     summary.interrupted_by = stress::InterruptGuard::signal_number();
     out << "Interrupted: the remaining variants did not run.\n";
