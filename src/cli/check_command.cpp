@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "cli/option_checks.hpp"
 #include "check/model_registry.hpp"
 #include "cli/duration.hpp"
 #include "cli/model_suite.hpp"
@@ -147,15 +148,6 @@ std::string result_line(const mh::registered_model& model, const mh::check_resul
                      result.seconds);
 }
 
-// Refuses a results path that cannot be written before anything runs.
-bool json_path_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(path).parent_path();
-  if (fs::is_directory(parent) && ::access(parent.c_str(), W_OK) == 0) return true;
-  std::cerr << "memharness: cannot write --json " << path << ": " << parent.string()
-            << " is not a writable directory\n";
-  return false;
-}
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "cli/option_checks.hpp"
 #include "axiom/checker.hpp"
 #include "litmus/expectations.hpp"
 #include "litmus/parser.hpp"
@@ -54,15 +55,8 @@ int run_litmus_check(const LitmusCheckOptions& options) {
     std::cerr << error.what() << "\n";
     return 2;
   }
-  if (!options.json.empty()) {
-    // Refuse an unwritable results path before checking anything.
-    const fs::path parent = fs::absolute(options.json).parent_path();
-    if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0) {
-      std::cerr << "memharness: cannot write --json " << options.json << ": " << parent.string()
-                << " is not a writable directory\n";
-      return 2;
-    }
-  }
+  // Refuse an unwritable results path before checking anything.
+  if (!options.json.empty() && !json_path_writable(options.json)) return 2;
   for (const auto& test : tests) {
     if (forced && !axiom::model_applies(*forced, test.arch)) {
       std::cerr << fmt::format("{}: model {} does not apply to {} tests (sc applies to all; tso to X86 and "

@@ -10,6 +10,7 @@
 
 #include "cli/duration.hpp"
 #include "cli/hardware_suite.hpp"
+#include "cli/option_checks.hpp"
 #include "litmus/parser.hpp"
 #include "report/atomic_file.hpp"
 #include "report/litmus_json.hpp"
@@ -25,13 +26,6 @@ std::optional<run::Mode> parse_mode(const std::string& text) {
   return std::nullopt;
 }
 
-std::optional<run::Placement> parse_affinity(const std::string& text) {
-  if (text == "distinct-cores") return run::Placement::distinct_cores;
-  if (text == "smt-siblings") return run::Placement::smt_siblings;
-  if (text == "none" || text == "scheduler") return run::Placement::scheduler;
-  return std::nullopt;
-}
-
 }  // namespace
 
 int run_litmus_run(const LitmusRunOptions& options) {
@@ -41,12 +35,8 @@ int run_litmus_run(const LitmusRunOptions& options) {
     std::cerr << "memharness: unknown --mode '" << options.mode << "' (barrier, timebase, perpetual)\n";
     return 2;
   }
-  const auto placement = parse_affinity(options.affinity);
-  if (!placement) {
-    std::cerr << "memharness: unknown --affinity '" << options.affinity
-              << "' (distinct-cores, smt-siblings, none)\n";
-    return 2;
-  }
+  const auto placement = parse_affinity_option(options.affinity);
+  if (!placement) return 2;
   const double budget = parse_duration_seconds(options.budget);
   if (budget <= 0) {
     std::cerr << "memharness: --budget '" << options.budget << "' is not a positive duration (e.g. 2s, 500ms, 1m)\n";
@@ -64,27 +54,9 @@ int run_litmus_run(const LitmusRunOptions& options) {
     std::cerr << "memharness: --delay must be between 0 and 65535\n";
     return 2;
   }
-  std::uint64_t seed = 0;
-  try {
-    std::size_t used = 0;
-    seed = std::stoull(options.seed, &used);
-    if (used != options.seed.size() || options.seed.find('-') != std::string::npos) throw std::invalid_argument("");
-  } catch (const std::exception&) {
-    std::cerr << "memharness: --seed '" << options.seed << "' is not a non-negative integer\n";
-    return 2;
-  }
-  if (!options.json.empty()) {
-    const fs::path parent = fs::absolute(options.json).parent_path();
-    if (fs::exists(options.json) && !fs::is_regular_file(options.json)) {
-      std::cerr << "memharness: cannot write --json " << options.json << ": it exists and is not a file\n";
-      return 2;
-    }
-    if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0) {
-      std::cerr << "memharness: cannot write --json " << options.json << ": " << parent.string()
-                << " is not a writable directory\n";
-      return 2;
-    }
-  }
+  const auto seed = parse_seed_option(options.seed);
+  if (!seed) return 2;
+  if (!options.json.empty() && !json_path_writable(options.json)) return 2;
   std::vector<litmus::Test> tests;
   try {
     for (const auto& file : options.files) tests.push_back(litmus::parse_litmus_file(file));
@@ -109,7 +81,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
   settings.size = options.size;
   settings.stride = options.stride;
   settings.max_delay = options.max_delay;
-  settings.seed = seed;
+  settings.seed = *seed;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   HardwareOutcome outcome;
   try {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "cli/duration.hpp"
+#include "cli/option_checks.hpp"
 #include "report/atomic_file.hpp"
 #include "report/host.hpp"
 #include "report/litmus_json.hpp"
@@ -18,13 +19,6 @@
 
 namespace mh::cli {
 namespace {
-
-std::optional<run::Placement> parse_placement(const std::string& text) {
-  if (text == "distinct-cores") return run::Placement::distinct_cores;
-  if (text == "smt-siblings") return run::Placement::smt_siblings;
-  if (text == "none" || text == "scheduler") return run::Placement::scheduler;
-  return std::nullopt;
-}
 
 // The variants `names` select, in registration order; throws
 // std::invalid_argument naming a name that selects nothing.
@@ -259,39 +253,16 @@ int run_stress_command(const StressOptions& options) {
     std::cerr << "memharness: --threads must be between 1 and " << stress::Context::max_workers << "\n";
     return 2;
   }
-  const auto placement = parse_placement(options.affinity);
-  if (!placement) {
-    std::cerr << "memharness: unknown --affinity '" << options.affinity
-              << "' (distinct-cores, smt-siblings, none)\n";
-    return 2;
-  }
-  std::uint64_t seed = 0;
-  try {
-    std::size_t used = 0;
-    seed = std::stoull(options.seed, &used);
-    if (used != options.seed.size() || options.seed.find('-') != std::string::npos)
-      throw std::invalid_argument("");
-  } catch (const std::exception&) {
-    std::cerr << "memharness: --seed '" << options.seed << "' is not a non-negative integer\n";
-    return 2;
-  }
-  if (!options.json.empty()) {
-    const fs::path parent = fs::absolute(options.json).parent_path();
-    if (fs::exists(options.json) && !fs::is_regular_file(options.json)) {
-      std::cerr << "memharness: cannot write --json " << options.json << ": it exists and is not a file\n";
-      return 2;
-    }
-    if (!fs::is_directory(parent) || ::access(parent.c_str(), W_OK) != 0) {
-      std::cerr << "memharness: cannot write --json " << options.json << ": " << parent.string()
-                << " is not a writable directory\n";
-      return 2;
-    }
-  }
+  const auto placement = parse_affinity_option(options.affinity);
+  if (!placement) return 2;
+  const auto seed = parse_seed_option(options.seed);
+  if (!seed) return 2;
+  if (!options.json.empty() && !json_path_writable(options.json)) return 2;
   SuiteSettings suite;
   suite.budget = budget;
   suite.threads = options.threads;
   suite.placement = *placement;
-  suite.seed = seed;
+  suite.seed = *seed;
   suite.stop_at_first_failure = options.stop_at_first_failure;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   const StressSummary summary = run_variants(variants, suite, std::cout, terminal, nullptr);
