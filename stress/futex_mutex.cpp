@@ -278,32 +278,21 @@ MutexVariant take(Take which) {
 
 Variant mutex_variant(std::string name, std::string description, Expectation expectation,
                       std::vector<std::string> hunted_on, MutexVariant mutex, int least_workers = 1) {
-  Variant variant;
-  variant.protocol = "futex_mutex";
-  variant.name = std::move(name);
-  variant.description = std::move(description);
-  variant.expectation = expectation;
-  variant.hunted_on = std::move(hunted_on);
   // A mutex bug hunted on one architecture only is its orders' (take 3
   // relaxed); the others are lost wake-ups, interleavings any machine shows.
-  variant.reordering = !variant.hunted_on.empty();
+  const bool reordering = !hunted_on.empty();
+  Variant variant = two_worker_variant("futex_mutex", std::move(name), std::move(description), expectation,
+                                       std::move(hunted_on), reordering,
+                                       [mutex](Context& context) { run_mutex(context, mutex); });
   variant.workers = [least_workers](int requested) { return std::max(requested, least_workers); };
-  variant.run = [mutex](Context& context) { run_mutex(context, mutex); };
   return variant;
 }
 
-Variant two_worker_variant(std::string name, std::string description, Expectation expectation,
-                           std::vector<std::string> hunted_on, std::function<void(Context&)> run) {
-  Variant variant;
-  variant.protocol = "futex_mutex";
-  variant.name = std::move(name);
-  variant.description = std::move(description);
-  variant.expectation = expectation;
-  variant.hunted_on = std::move(hunted_on);
-  variant.reordering = expectation == Expectation::hunted;
-  variant.workers = [](int) { return 2; };
-  variant.run = std::move(run);
-  return variant;
+// The handoffs and the flag handshake: every hunted bug is a reordering.
+Variant pair_variant(std::string name, std::string description, Expectation expectation,
+                     std::vector<std::string> hunted_on, std::function<void(Context&)> run) {
+  return two_worker_variant("futex_mutex", std::move(name), std::move(description), expectation,
+                            std::move(hunted_on), expectation == Expectation::hunted, std::move(run));
 }
 
 const bool registered = [] {
@@ -332,21 +321,21 @@ const bool registered = [] {
                                  "take 3 with relaxed orders on the lock word: exclusive, but the critical "
                                  "sections are unordered (increments lost on ARM)",
                                  Expectation::hunted, {"aarch64"}, relaxed, 2));
-  register_variant(two_worker_variant(
+  register_variant(pair_variant(
       "handoff-release-acquire",
       "a value handed over by a release flag and futex_wake, read after an acquire", Expectation::correct, {},
       [](Context& context) { run_handoff(context, memory_order_release, memory_order_acquire); }));
-  register_variant(two_worker_variant(
+  register_variant(pair_variant(
       "handoff-relaxed",
       "the same handoff with a relaxed flag: the futex orders nothing, the value can be stale (the MP shape)",
       Expectation::hunted, {"aarch64"},
       [](Context& context) { run_handoff(context, memory_order_relaxed, memory_order_relaxed); }));
-  register_variant(two_worker_variant("flag-handshake-fenced",
-                                      "a two-flag lock (raise yours, enter if the other's is down) with a "
-                                      "seq_cst fence between store and load",
-                                      Expectation::correct, {},
-                                      [](Context& context) { run_flag_handshake(context, true); }));
-  register_variant(two_worker_variant(
+  register_variant(pair_variant("flag-handshake-fenced",
+                                "a two-flag lock (raise yours, enter if the other's is down) with a "
+                                "seq_cst fence between store and load",
+                                Expectation::correct, {},
+                                [](Context& context) { run_flag_handshake(context, true); }));
+  register_variant(pair_variant(
       "flag-handshake-no-fence",
       "the two-flag lock without the fence: the store buffer lets both enter (the SB shape, on x86 and ARM)",
       Expectation::hunted, {}, [](Context& context) { run_flag_handshake(context, false); }));

@@ -87,7 +87,7 @@ int worker_count(const Variant& variant, const RunSettings& settings) {
   return std::clamp(workers, 1, Context::max_workers);
 }
 
-Outcome run_variant(const Variant& variant, const RunSettings& settings, const HostFacts& host) {
+Outcome outcome_of(const Variant& variant, const RunSettings& settings, const HostFacts& host) {
   Outcome outcome;
   outcome.name = variant.full_name();
   outcome.protocol = variant.protocol;
@@ -97,6 +97,11 @@ Outcome run_variant(const Variant& variant, const RunSettings& settings, const H
   outcome.hunted_here = hunted_on_host(variant, host.arch, host.emulated);
   outcome.budget_seconds = settings.seconds;
   outcome.placement = run::placement_name(settings.placement);
+  return outcome;
+}
+
+Outcome run_variant(const Variant& variant, const RunSettings& settings, const HostFacts& host) {
+  Outcome outcome = outcome_of(variant, settings, host);
 
   const int workers = worker_count(variant, settings);
   std::vector<int> cpus = run::choose_cpus(run::detect_topology(), workers, settings.placement);

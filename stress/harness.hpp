@@ -19,6 +19,10 @@ struct HostFacts {
 // Workers a variant gets for settings.threads (0: one per usable CPU).
 int worker_count(const Variant& variant, const RunSettings& settings);
 
+// An outcome that describes `variant` run with `settings` on `host`, before
+// anything is counted.
+Outcome outcome_of(const Variant& variant, const RunSettings& settings, const HostFacts& host);
+
 // When the watchdog cannot wake a hung worker, the outcome says so
 // (left_blocked) and the thread is detached: the caller's process should end
 // soon (run_isolated's child does).

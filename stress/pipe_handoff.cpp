@@ -1094,17 +1094,9 @@ void run_wakeup_flag(Context& context, bool fenced) {
 
 Variant handoff_variant(std::string name, std::string description, Expectation expectation,
                         std::vector<std::string> hunted_on, std::function<void(Context&)> run) {
-  Variant variant;
-  variant.protocol = "pipe_handoff";
-  variant.name = std::move(name);
-  variant.description = std::move(description);
-  variant.expectation = expectation;
-  variant.hunted_on = std::move(hunted_on);
   // Both hunted handoffs are reorderings (MP on ARM, SB everywhere).
-  variant.reordering = expectation == Expectation::hunted;
-  variant.workers = [](int) { return 2; };
-  variant.run = std::move(run);
-  return variant;
+  return two_worker_variant("pipe_handoff", std::move(name), std::move(description), expectation,
+                            std::move(hunted_on), expectation == Expectation::hunted, std::move(run));
 }
 
 const bool registered = [] {

@@ -1132,15 +1132,8 @@ void run_relaxed_flag_record(Context& context) {
 
 Variant shm_variant(std::string name, std::string description, Expectation expectation,
                     std::vector<std::string> hunted_on, std::function<void(Context&)> run) {
-  Variant variant;
-  variant.protocol = "shm_semaphore";
-  variant.name = std::move(name);
-  variant.description = std::move(description);
-  variant.expectation = expectation;
-  variant.hunted_on = std::move(hunted_on);
-  variant.workers = [](int) { return 2; };
-  variant.run = std::move(run);
-  return variant;
+  return two_worker_variant("shm_semaphore", std::move(name), std::move(description), expectation,
+                            std::move(hunted_on), false, std::move(run));
 }
 
 // The hunted bug needs the hardware to reorder (Variant::reordering).

@@ -45,15 +45,7 @@ bool write_all(int fd, const std::string& text) {
 
 Outcome failed_outcome(const Variant& variant, const RunSettings& settings, const HostFacts& host,
                        std::string error) {
-  Outcome outcome;
-  outcome.name = variant.full_name();
-  outcome.protocol = variant.protocol;
-  outcome.variant = variant.name;
-  outcome.expectation = variant.expectation;
-  outcome.reordering = variant.reordering;
-  outcome.hunted_here = hunted_on_host(variant, host.arch, host.emulated);
-  outcome.budget_seconds = settings.seconds;
-  outcome.placement = run::placement_name(settings.placement);
+  Outcome outcome = outcome_of(variant, settings, host);
   outcome.error = std::move(error);
   return outcome;
 }

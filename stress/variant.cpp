@@ -12,6 +12,21 @@ std::vector<Variant>& registry() {
 
 }  // namespace
 
+Variant two_worker_variant(std::string protocol, std::string name, std::string description,
+                           Expectation expectation, std::vector<std::string> hunted_on, bool reordering,
+                           std::function<void(Context&)> run) {
+  Variant variant;
+  variant.protocol = std::move(protocol);
+  variant.name = std::move(name);
+  variant.description = std::move(description);
+  variant.expectation = expectation;
+  variant.hunted_on = std::move(hunted_on);
+  variant.reordering = reordering;
+  variant.workers = [](int) { return 2; };
+  variant.run = std::move(run);
+  return variant;
+}
+
 bool register_variant(Variant variant) {
   registry().push_back(std::move(variant));
   return true;

@@ -38,6 +38,12 @@ struct Variant {
   std::string full_name() const { return protocol + "/" + name; }
 };
 
+// A variant with two workers, the shape most have (a caller sets `workers`
+// where its own differs).
+Variant two_worker_variant(std::string protocol, std::string name, std::string description,
+                           Expectation expectation, std::vector<std::string> hunted_on, bool reordering,
+                           std::function<void(Context&)> run);
+
 // Registers at static initialisation; returns true so it can initialise a
 // namespace-scope constant.
 bool register_variant(Variant variant);

@@ -98,14 +98,10 @@ StressSummary run_variants(const std::vector<const stress::Variant*>& variants, 
     const std::size_t fit = static_cast<std::size_t>(left / least_share);
     if (fit == 0 && i > 0) {
       for (std::size_t j = i; j < variants.size(); ++j) {
-        stress::Outcome not_run;
-        not_run.name = variants[j]->full_name();
-        not_run.protocol = variants[j]->protocol;
-        not_run.variant = variants[j]->name;
-        not_run.expectation = variants[j]->expectation;
-        not_run.reordering = variants[j]->reordering;
-        not_run.hunted_here = stress::hunted_on_host(*variants[j], facts.arch, facts.emulated);
-        not_run.placement = run::placement_name(suite.placement);
+        stress::RunSettings none;
+        none.seconds = 0;
+        none.placement = suite.placement;
+        stress::Outcome not_run = stress::outcome_of(*variants[j], none, facts);
         not_run.verdict = "not-run";
         out << fmt::format("{:<44} {:<8} {:<10}\n", not_run.name,
                            stress::expectation_name(not_run.expectation), "not run");
