@@ -109,14 +109,17 @@ void Context::become_worker(int worker) {
   WorkerSlot& slot = shared_->slots[worker];
   slot.pid.store(::getpid(), std::memory_order_relaxed);
   slot.tid.store(static_cast<int>(::gettid()), std::memory_order_relaxed);
-  slot.since_ns.store(monotonic_ns(), std::memory_order_relaxed);
-  slot.state.store(static_cast<int>(WorkerState::running), std::memory_order_release);
+  set_state(worker, WorkerState::running);
 }
 
 void Context::finished(int worker) {
+  set_state(worker, WorkerState::finished);
+}
+
+void Context::set_state(int worker, WorkerState state) {
   WorkerSlot& slot = shared_->slots[worker];
   slot.since_ns.store(monotonic_ns(), std::memory_order_relaxed);
-  slot.state.store(static_cast<int>(WorkerState::finished), std::memory_order_release);
+  slot.state.store(static_cast<int>(state), std::memory_order_release);
 }
 
 bool Context::stopping() const {
@@ -138,16 +141,12 @@ void Context::add_progress(int worker, std::uint64_t operations) {
 }
 
 void Context::enter_blocking(int worker, const char* what) {
-  WorkerSlot& slot = shared_->slots[worker];
-  slot.what.store(what, std::memory_order_relaxed);
-  slot.since_ns.store(monotonic_ns(), std::memory_order_relaxed);
-  slot.state.store(static_cast<int>(WorkerState::blocked), std::memory_order_release);
+  shared_->slots[worker].what.store(what, std::memory_order_relaxed);
+  set_state(worker, WorkerState::blocked);
 }
 
 void Context::leave_blocking(int worker) {
-  WorkerSlot& slot = shared_->slots[worker];
-  slot.since_ns.store(monotonic_ns(), std::memory_order_relaxed);
-  slot.state.store(static_cast<int>(WorkerState::running), std::memory_order_release);
+  set_state(worker, WorkerState::running);
 }
 
 void Context::violation(std::string_view kind, std::string_view details) {

@@ -24,7 +24,8 @@
 
 namespace mh::stress {
 
-struct SharedBlock;  // context.cpp
+struct SharedBlock;  // shared_block.hpp
+enum class WorkerState : int;
 
 struct RunSettings {
   double seconds = 1.0;  // this variant's time
@@ -139,6 +140,9 @@ class Context {
   pid_t root_pid() const { return root_pid_; }
 
  private:
+  // Its state and since when, in the shared counters.
+  void set_state(int worker, WorkerState state);
+
   RunSettings settings_;
   int workers_;
   std::vector<int> cpus_;

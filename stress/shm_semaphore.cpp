@@ -540,19 +540,23 @@ void report_ring(Context& context, const RingState& ring, std::int64_t started) 
     context.metric("forgotten_posts", double(unannounced));
 }
 
-struct PsharedRing {
+// A ring with unnamed semaphores: between processes in a shared region
+// (pshared 1) or between threads of one process (pshared 0).
+template <int pshared>
+struct UnnamedRing {
   RingState ring;
   sem_t empty;
   sem_t full;
-  PsharedRing() {
-    init_semaphore(&empty, 1, ring_slots, "empty");
-    init_semaphore(&full, 1, 0, "full");
+  UnnamedRing() {
+    init_semaphore(&empty, pshared, ring_slots, "empty");
+    init_semaphore(&full, pshared, 0, "full");
   }
-  ~PsharedRing() {
+  ~UnnamedRing() {
     ::sem_destroy(&full);
     ::sem_destroy(&empty);
   }
 };
+using PsharedRing = UnnamedRing<1>;
 
 void run_ring_pshared(Context& context, bool forget_posts) {
   const auto region = make_region<PsharedRing>(context, "ring");
@@ -613,19 +617,7 @@ void run_ring_named(Context& context) {
 }
 
 void run_ring_threads(Context& context) {
-  struct ThreadRing {
-    RingState ring;
-    sem_t empty;
-    sem_t full;
-    ThreadRing() {
-      init_semaphore(&empty, 0, ring_slots, "empty");
-      init_semaphore(&full, 0, 0, "full");
-    }
-    ~ThreadRing() {
-      ::sem_destroy(&full);
-      ::sem_destroy(&empty);
-    }
-  };
+  using ThreadRing = UnnamedRing<0>;
   const auto state = std::make_shared<ThreadRing>();
   const RingSemaphores semaphores{&state->empty, &state->full};
   const auto hang_hooks = watch_ring(context, state, state->ring, semaphores);
