@@ -50,6 +50,26 @@ TEST_F(LitmusRunTest, PrintsLitmus7sShapeWithTheRun) {
   EXPECT_EQ(result.output.find("1:r0=1; 1:r1=0;"), std::string::npos) << result.output;
 }
 
+// --iterations bounds each test exactly, also in the middle of a batch; the
+// budget still ends a run that would take longer.
+TEST_F(LitmusRunTest, IterationsBoundEachTest) {
+  const auto result = run("litmus run " + kSuite + "/c/SB+rlxs.litmus " + kSuite +
+                          "/x86/MP.litmus --iterations 1500 --size 1000 --budget 20s --no-progress --json " +
+                          (dir_ / "bounded.json").string());
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const auto document = read_json("bounded.json");
+  ASSERT_EQ(document["results"].size(), 2u);
+  for (const auto& record : document["results"]) {
+    EXPECT_EQ(record["evidence"]["iterations"], 1500) << record.dump();
+    EXPECT_EQ(record["evidence"]["max_iterations"], 1500);
+  }
+  const auto perpetual = run("litmus run " + kSuite + "/x86/SB.litmus --mode perpetual --iterations 300 --budget 20s " +
+                             "--no-progress --json " + (dir_ / "perpetual.json").string());
+  ASSERT_EQ(perpetual.exit_code, 0) << perpetual.output;
+  EXPECT_LE(read_json("perpetual.json")["results"][0]["evidence"]["iterations"].get<int>(), 300);
+  EXPECT_LT(read_json("perpetual.json")["results"][0]["evidence"]["seconds"].get<double>(), 10.0);
+}
+
 TEST_F(LitmusRunTest, WritesALitmusHwRecordPerTest) {
   const auto result = run("litmus run " + kSuite + "/x86/SB.litmus " + kSuite + "/x86/MP.litmus --budget 0.4s --json " +
                           (dir_ / "hw.json").string());

@@ -89,6 +89,20 @@ TEST(Codegen, InstructionsAreThoseOfTheTest) {
   EXPECT_NE(c.code.find("load(std::memory_order_acquire)"), std::string::npos);
 }
 
+// A non-atomic access goes through the prelude's mh_plain_load/store: plain
+// in a ThreadSanitizer build (so TSan sees it), a relaxed atomic elsewhere.
+TEST(Codegen, NonAtomicAccessesArePlainOnlyUnderThreadSanitizer) {
+  const auto test = mh::run::generate_test(
+      mh::litmus::parse_litmus_file((kSuite / "c/MP+na.rel+acq.na.litmus").string()), HostArch::X86_64);
+  EXPECT_NE(test.code.find("mh_plain_store("), std::string::npos) << test.code;
+  EXPECT_NE(test.code.find("= mh_plain_load("), std::string::npos) << test.code;
+  EXPECT_EQ(test.code.find("std::memory_order_relaxed"), std::string::npos) << test.code;
+  const std::string unit = mh::run::generate_unit({test}, {}, false);
+  EXPECT_NE(unit.find("#if defined(__SANITIZE_THREAD__)"), std::string::npos);
+  EXPECT_NE(unit.find("*static_cast<volatile std::int64_t*>(p) = v;"), std::string::npos);
+  EXPECT_NE(unit.find("std::atomic_ref<std::int64_t>(*p).store(v, std::memory_order_relaxed);"), std::string::npos);
+}
+
 TEST(Codegen, ThePerpetualModeSaysWhichTestsItCannotRun) {
   const auto reason = [](const std::string& file) {
     return mh::run::perpetual_unsupported(mh::litmus::parse_litmus_file((kSuite / file).string()))

@@ -87,6 +87,7 @@ HardwareOutcome run_hardware_tests(const std::vector<litmus::Test>& tests, const
     record.options.stride = settings.stride;
     record.options.max_delay = settings.max_delay;
     record.options.seed = settings.seed;
+    record.options.max_iterations = settings.iterations;
     record.emulated = emulated;
     if (auto reason = run::unsupported_on(test, run::host_arch())) {
       record.skipped = *reason;

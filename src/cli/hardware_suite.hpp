@@ -22,6 +22,7 @@ struct HardwareSettings {
   int stride = 128;
   int max_delay = 16;
   std::uint64_t seed = 1;
+  std::uint64_t iterations = 0;  // per test; 0: the budget alone
 };
 
 struct HardwareOutcome {

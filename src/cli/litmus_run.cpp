@@ -82,6 +82,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
   settings.stride = options.stride;
   settings.max_delay = options.max_delay;
   settings.seed = *seed;
+  settings.iterations = options.iterations;
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   HardwareOutcome outcome;
   try {

@@ -3,6 +3,7 @@
 // state by the host's model (docs/hardware.md).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct LitmusRunOptions {
   int stride = 128;
   int max_delay = 16;
   std::string seed = "1";  // parsed by the command, for a one-line error
+  std::uint64_t iterations = 0;  // per test; 0: the budget alone
   bool quiet_progress = false;
 };
 

@@ -51,6 +51,10 @@ int main(int argc, char** argv) try {
   litmus_run->add_option("--delay", hardware.max_delay, "Largest random start delay, in spin-loop turns (0: none)")
       ->capture_default_str();
   litmus_run->add_option("--seed", hardware.seed, "Seed of the random start delays")->capture_default_str();
+  litmus_run->add_option("--iterations", hardware.iterations,
+                         "Stop each test after this many instances, or at its share of the budget if that comes "
+                         "first (0: the budget alone)")
+      ->capture_default_str();
   litmus_run->add_flag("--no-progress", hardware.quiet_progress, "No progress line on a terminal");
   litmus_run->add_option("--json", hardware.json, "Write the results JSON (docs/results.md) to this file");
 

@@ -62,6 +62,7 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
       {"stride", run.options.stride},
       {"max_delay", run.options.max_delay},
       {"budget_seconds", run.options.budget_seconds},
+      {"max_iterations", run.options.max_iterations},
       {"seconds", run.result.seconds},
       {"iterations", run.result.iterations},
       {"positive", positive},

@@ -457,6 +457,28 @@ namespace {
   if ((offset & 4095) != 0 || index >= static_cast<std::uint64_t>(count)) return mh_scratch;
   return locations[index];
 }
+// A C test's non-atomic access. Under ThreadSanitizer it is a plain access
+// (through volatile, so the compiler keeps it where the test put it), for
+// TSan judges only plain accesses. Elsewhere it runs as a relaxed atomic: a
+// racy plain access is undefined behaviour, and rc11 flags such tests anyway.
+#if defined(__SANITIZE_THREAD__)
+#define MH_PLAIN_ACCESSES 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MH_PLAIN_ACCESSES 1
+#endif
+#endif
+#ifdef MH_PLAIN_ACCESSES
+[[maybe_unused]] inline std::int64_t mh_plain_load(std::int64_t* p) { return *static_cast<volatile std::int64_t*>(p); }
+[[maybe_unused]] inline void mh_plain_store(std::int64_t* p, std::int64_t v) { *static_cast<volatile std::int64_t*>(p) = v; }
+#else
+[[maybe_unused]] inline std::int64_t mh_plain_load(std::int64_t* p) {
+  return std::atomic_ref<std::int64_t>(*p).load(std::memory_order_relaxed);
+}
+[[maybe_unused]] inline void mh_plain_store(std::int64_t* p, std::int64_t v) {
+  std::atomic_ref<std::int64_t>(*p).store(v, std::memory_order_relaxed);
+}
+#endif
 [[maybe_unused]] inline std::int64_t mh_arith(int op, std::int64_t a, std::int64_t b) {
   const auto ua = static_cast<std::uint64_t>(a), ub = static_cast<std::uint64_t>(b);
   switch (op) {

@@ -34,10 +34,18 @@ MemOrder store_order(MemOrder order) {
 class CBackend final : public Backend {
  public:
   void load(const Instr& instr, const std::string& pointer, const std::string& dst, std::string& out) override {
+    if (instr.order == MemOrder::NonAtomic) {
+      out += fmt::format("    {} = mh_plain_load({});\n", dst, pointer);
+      return;
+    }
     out += fmt::format("    {} = std::atomic_ref<word>(*{}).load({});\n", dst, pointer,
                        memory_order_text(load_order(instr.order)));
   }
   void store(const Instr& instr, const std::string& pointer, const std::string& value, std::string& out) override {
+    if (instr.order == MemOrder::NonAtomic) {
+      out += fmt::format("    mh_plain_store({}, {});\n", pointer, value);
+      return;
+    }
     out += fmt::format("    std::atomic_ref<word>(*{}).store({}, {});\n", pointer, value,
                        memory_order_text(store_order(instr.order)));
   }

@@ -1,5 +1,7 @@
 #include "run/native_loader.hpp"
 
+#include "run/thread_sanitizer.hpp"
+
 #include <dlfcn.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -71,7 +73,9 @@ const NativeTest& load_native_test(const litmus::Test& test, std::string* origin
   std::error_code error;
   fs::create_directories(directory, error);
   if (error) throw std::runtime_error(fmt::format("cannot create {}: {}", directory.string(), error.message()));
-  const fs::path object = directory / (generated.key + ".so");
+  // A ThreadSanitizer build loads instrumented objects only: uninstrumented
+  // code would hide the test's plain accesses from it.
+  const fs::path object = directory / (generated.key + (kThreadSanitizer ? ".tsan.so" : ".so"));
   if (fs::exists(object)) {
     if (const NativeTest* cached = open_object(object, generated.key)) {
       if (origin != nullptr) *origin = "compiled earlier (" + object.string() + ")";
@@ -90,8 +94,10 @@ const NativeTest& load_native_test(const litmus::Test& test, std::string* origin
     out << generate_unit({generated}, {test}, false);
     if (!out) throw std::runtime_error("cannot write " + source.string());
   }
-  const std::string command = fmt::format("{} -std=c++20 -O2 -fPIC -shared -o {} {} > {} 2>&1", compiler(),
-                                          quote(temporary.string()), quote(source.string()), quote(log.string()));
+  const std::string command =
+      fmt::format("{} -std=c++20 -O2 -fPIC -shared{} -o {} {} > {} 2>&1", compiler(),
+                  kThreadSanitizer ? " -fsanitize=thread" : "", quote(temporary.string()), quote(source.string()),
+                  quote(log.string()));
   const int status = std::system(command.c_str());
   if (status != 0) {
     // One line: where the compiler's messages and the generated source are.

@@ -373,6 +373,9 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       batch_seconds *= fraction;
     }
     if (options.mode == Mode::perpetual) {
+      if (options.max_iterations > 0)
+        s.chunk = std::clamp<std::int64_t>(static_cast<std::int64_t>(options.max_iterations - result.iterations), 1,
+                                           s.chunk);
       for (int t = 0; t < s.threads; ++t)
         s.reads[t].resize(static_cast<std::size_t>(s.chunk) * std::max(analysis->loads_of(t), 1));
       s.ready.store(0, std::memory_order_relaxed);
@@ -391,9 +394,14 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       s.completed[t].value.store(0, std::memory_order_relaxed);
       s.started[t].value.store(0, std::memory_order_relaxed);
     }
-    s.abandon.store(false, std::memory_order_relaxed);
-    s.stop_published.store(false, std::memory_order_relaxed);
-    s.stop_before.store(INT_MAX, std::memory_order_relaxed);
+    // The last batch of a bounded run is cut short before it starts, by the
+    // same agreement that ends a batch at the budget.
+    const std::uint64_t left = options.max_iterations - std::min(options.max_iterations, result.iterations);
+    const bool last_batch = options.max_iterations > 0 && s.calibration_instances == 0 &&
+                            options.mode != Mode::perpetual && left <= static_cast<std::uint64_t>(options.size);
+    s.abandon.store(last_batch, std::memory_order_relaxed);
+    s.stop_published.store(last_batch, std::memory_order_relaxed);
+    s.stop_before.store(last_batch ? static_cast<int>(left) : INT_MAX, std::memory_order_relaxed);
     const auto batch_start = Clock::now();
     const std::uint64_t batch_start_ticks = ticks();
     const std::uint64_t target = static_cast<std::uint64_t>(s.threads) * (batches + 1);
@@ -481,7 +489,8 @@ RunResult run_test(const litmus::Test& test, const NativeTest& native, const std
       for (int j = 0; j < complete; ++j) ++result.histogram[state_of(s, observed, columns, j)];
       result.iterations += static_cast<std::uint64_t>(complete);
     }
-    if (abandoned) break;
+    if (abandoned || last_batch) break;
+    if (options.max_iterations > 0 && result.iterations >= options.max_iterations) break;
     if (options.progress && seconds_since(start) - last_progress >= 0.25) {
       last_progress = seconds_since(start);
       options.progress(last_progress, result.iterations);

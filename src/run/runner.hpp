@@ -29,6 +29,10 @@ struct RunOptions {
   Placement placement = Placement::distinct_cores;
   int max_delay = 16;         // random start delay per thread and instance, in spin-loop turns (0: none)
   std::uint64_t seed = 1;
+  // Stop after this many instances (perpetual: thread-0 iterations), or at
+  // the budget if that comes first; 0: the budget alone. A bounded count
+  // makes a run under a sanitizer repeatable in length.
+  std::uint64_t max_iterations = 0;
   // Called about four times a second from the controlling thread.
   std::function<void(double elapsed_seconds, std::uint64_t iterations)> progress;
 };
