@@ -30,7 +30,7 @@ add_library(CLI11::CLI11 ALIAS memharness_fmt_headers)
 
 include(cmake/native_litmus.cmake)
 
-file(GLOB MEMHARNESS_HW_SOURCES CONFIGURE_DEPENDS src/axiom/*.cpp src/report/*.cpp src/cli/*.cpp)
+file(GLOB MEMHARNESS_HW_SOURCES CONFIGURE_DEPENDS src/axiom/*.cpp src/report/*.cpp src/cli/*.cpp tsan/*.cpp)
 list(FILTER MEMHARNESS_HW_SOURCES EXCLUDE REGEX
   "src/(cli/(all_command|check_command|model_suite|suite)|report/model_check_json)\\.cpp$")
 include(cmake/stress.cmake)
@@ -43,6 +43,9 @@ target_compile_definitions(memharness_hw_core PUBLIC MEMHARNESS_HARDWARE_ONLY ME
 add_executable(memharness src/cli/main.cpp)
 target_link_libraries(memharness PRIVATE memharness_hw_core memharness_native_suite memharness_stress)
 memharness_add_stress_binaries(memharness_hw_core)
+if(CMAKE_CXX_FLAGS MATCHES "-fsanitize=thread")
+  include(tsan/tsan.cmake)
+endif()
 
 # The emulated smoke run: a few AArch64 and C tests for a moment each, in
 # every mode. It proves that the binaries run and judge their states, not

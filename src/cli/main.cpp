@@ -6,6 +6,7 @@
 #include "cli/litmus_check.hpp"
 #include "cli/litmus_run.hpp"
 #include "cli/stress_command.hpp"
+#include "cli/tsan_command.hpp"
 // The aarch64 cross build has only what runs on the target's cores (no model
 // checker: its fiber library is not cross-packaged).
 #ifndef MEMHARNESS_HARDWARE_ONLY
@@ -63,6 +64,12 @@ int main(int argc, char** argv) try {
       "stress", "Run the protocols' stress variants (real pipes, futexes, shared memory, semaphores) on this "
                 "machine's cores");
   mh::cli::add_stress_options(*stress_command, stress);
+
+  mh::cli::TsanOptions tsan;
+  auto* tsan_command = app.add_subcommand(
+      "tsan", "Run the ThreadSanitizer suite (a TSan build): C litmus tests, stress variants and probes, each "
+              "TSan verdict compared with the model's (docs/tsan.md)");
+  mh::cli::add_tsan_options(*tsan_command, tsan);
 
 #ifndef MEMHARNESS_HARDWARE_ONLY
   mh::cli::CheckCommandOptions model_check;
@@ -123,7 +130,7 @@ int main(int argc, char** argv) try {
     // CLI11 reports an unknown command as a missing one; name it instead.
     std::string reason = e.what();
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
-      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, all)";
+      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, tsan, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
       reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check, run)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
@@ -133,6 +140,7 @@ int main(int argc, char** argv) try {
   if (litmus_check->parsed()) return mh::cli::run_litmus_check(check);
   if (litmus_run->parsed()) return mh::cli::run_litmus_run(hardware);
   if (stress_command->parsed()) return mh::cli::run_stress_command(stress);
+  if (tsan_command->parsed()) return mh::cli::run_tsan_command(tsan, argc, argv);
 #ifndef MEMHARNESS_HARDWARE_ONLY
   if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);

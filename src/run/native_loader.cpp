@@ -72,7 +72,8 @@ const NativeTest& load_native_test(const litmus::Test& test, std::string* origin
   const fs::path directory = cache_directory();
   std::error_code error;
   fs::create_directories(directory, error);
-  if (error) throw std::runtime_error(fmt::format("cannot create {}: {}", directory.string(), error.message()));
+  if (error)
+    throw std::runtime_error(fmt::format("cannot create {}: {}", directory.string(), error.message()));
   // A ThreadSanitizer build loads instrumented objects only: uninstrumented
   // code would hide the test's plain accesses from it.
   const fs::path object = directory / (generated.key + (kThreadSanitizer ? ".tsan.so" : ".so"));
@@ -96,21 +97,23 @@ const NativeTest& load_native_test(const litmus::Test& test, std::string* origin
   }
   const std::string command =
       fmt::format("{} -std=c++20 -O2 -fPIC -shared{} -o {} {} > {} 2>&1", compiler(),
-                  kThreadSanitizer ? " -fsanitize=thread" : "", quote(temporary.string()), quote(source.string()),
-                  quote(log.string()));
+                  kThreadSanitizer ? " -fsanitize=thread" : "", quote(temporary.string()),
+                  quote(source.string()), quote(log.string()));
   const int status = std::system(command.c_str());
   if (status != 0) {
     // One line: where the compiler's messages and the generated source are.
     fs::remove(temporary, error);
-    throw std::runtime_error(fmt::format("compiling it with '{}' failed: see {} (source {}); set MEMHARNESS_CXX to "
-                                         "choose the compiler",
-                                         compiler(), log.string(), source.string()));
+    throw std::runtime_error(
+        fmt::format("compiling it with '{}' failed: see {} (source {}); set MEMHARNESS_CXX to "
+                    "choose the compiler",
+                    compiler(), log.string(), source.string()));
   }
   fs::rename(temporary, object, error);
   fs::remove(source, error);
   fs::remove(log, error);
   const NativeTest* loaded = open_object(object, generated.key);
-  if (loaded == nullptr) throw std::runtime_error(fmt::format("cannot load {}: {}", object.string(), dlerror()));
+  if (loaded == nullptr)
+    throw std::runtime_error(fmt::format("cannot load {}: {}", object.string(), dlerror()));
   if (origin != nullptr) *origin = "compiled now (" + object.string() + ")";
   return *loaded;
 }
