@@ -3,9 +3,10 @@
 // critical section checks that it is alone. The same variants as the model
 // (models/futex_mutex.cpp), plus the reorder hunters that real cores break.
 //
-// The critical section's checks use relaxed atomics only: they add no
-// ordering of their own, so a lock whose orders are too weak shows up as two
-// owners at once or as increments lost.
+// The critical section's checks use relaxed atomics only and the counter is a
+// ProtectedWord: they add no ordering of their own, so a lock whose orders are
+// too weak shows up as two owners at once or as increments lost (and, under
+// ThreadSanitizer, as a race on the counter).
 #include <fmt/format.h>
 #include <atomic>
 #include <climits>
@@ -16,6 +17,7 @@
 #include "stress/context.hpp"
 #include "stress/drepper_mutex.hpp"
 #include "stress/futex.hpp"
+#include "stress/protected_word.hpp"
 #include "stress/variant.hpp"
 
 namespace mh::stress {
@@ -29,7 +31,7 @@ using std::memory_order_release;
 // The data only the lock protects, and the checks of a critical section.
 struct ProtectedCounter {
   alignas(64) std::atomic<int> owner{-1};
-  std::atomic<std::uint64_t> counter{0};
+  ProtectedWord counter{0};
 
   void critical_section(Context& context, int worker, unsigned hold = 0) {
     const int before = owner.load(memory_order_relaxed);
@@ -39,9 +41,9 @@ struct ProtectedCounter {
           fmt::format("worker {} entered the critical section while worker {} was in it", worker, before));
     owner.store(worker, memory_order_relaxed);
     // A read-modify-write in two steps: two owners at once lose increments.
-    const std::uint64_t value = counter.load(memory_order_relaxed);
+    const std::uint64_t value = counter.load();
     for (unsigned i = 0; i < hold; ++i) cpu_pause();
-    counter.store(value + 1, memory_order_relaxed);
+    counter.store(value + 1);
     const int after = owner.load(memory_order_relaxed);
     if (after != worker)
       context.violation(
@@ -55,7 +57,7 @@ struct ProtectedCounter {
   }
 
   void check_total(Context& context, std::uint64_t increments) {
-    const std::uint64_t final_value = counter.load(memory_order_relaxed);
+    const std::uint64_t final_value = counter.load();
     if (final_value != increments)
       context.violation("lost increments",
                         fmt::format("the protected counter is {} after {} increments ({} lost)", final_value,
@@ -157,7 +159,7 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
   struct alignas(64) Channel {
     std::atomic<std::uint32_t> ready{0};              // the sequence number published
     alignas(64) std::atomic<std::uint32_t> taken{0};  // the sequence number consumed
-    alignas(64) std::atomic<std::uint64_t> payload[4]{};
+    alignas(64) ProtectedWord payload[4]{};
   };
   auto channel = std::make_unique<Channel>();
   const auto hang_hooks = context.on_hang(
@@ -203,8 +205,7 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
     } close{worker == 0 ? channel->ready : channel->taken};
     if (worker == 0) {
       for (std::uint32_t sequence = 1; !context.stopping(); ++sequence) {
-        for (int field = 0; field < 4; ++field)
-          channel->payload[field].store(pattern(sequence, field), memory_order_relaxed);
+        for (int field = 0; field < 4; ++field) channel->payload[field].store(pattern(sequence, field));
         channel->ready.store(sequence, publish);
         futex_wake(channel->ready, 1);
         if (!await(worker, channel->taken, sequence, memory_order_acquire, "futex_wait(taken)")) return;
@@ -215,7 +216,7 @@ void run_handoff(Context& context, memory_order publish, memory_order observe) {
     for (std::uint32_t sequence = 1; !context.stopping(); ++sequence) {
       if (!await(worker, channel->ready, sequence, observe, "futex_wait(ready)")) return;
       for (int field = 0; field < 4; ++field) {
-        const std::uint64_t seen = channel->payload[field].load(memory_order_relaxed);
+        const std::uint64_t seen = channel->payload[field].load();
         if (seen != pattern(sequence, field)) {
           context.violation("stale data", fmt::format("message {}: field {} holds {:#x}, written {:#x}",
                                                       sequence, field, seen, pattern(sequence, field)));

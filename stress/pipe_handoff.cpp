@@ -5,9 +5,10 @@
 // plus the reorder hunters that real cores break: a relaxed pointer (the MP
 // shape) and a wake-up flag without a fence (the SB shape).
 //
-// Records are written and read with relaxed atomics only: they add no
-// ordering of their own, so what the consumer sees is what the channel (the
-// pipe's lock, the eventfd's, the pointer's orders) made visible.
+// Records are ProtectedWords (relaxed atomics, plain words under
+// ThreadSanitizer): they add no ordering of their own, so what the consumer
+// sees is what the channel (the pipe's lock, the eventfd's, the pointer's
+// orders) made visible.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "stress/context.hpp"
+#include "stress/protected_word.hpp"
 #include "stress/variant.hpp"
 
 namespace mh::stress {
@@ -49,18 +51,17 @@ constexpr int payload_words = 11;
 // Two cache lines, so a record seen half-written shows as canaries that
 // disagree, not only as a payload word.
 struct alignas(64) Record {
-  std::atomic<std::uint64_t> head{0};
-  std::atomic<std::uint64_t> sequence{0};
-  std::atomic<std::uint64_t> producer{0};
+  ProtectedWord head{0};
+  ProtectedWord sequence{0};
+  ProtectedWord producer{0};
   // What the producer saw of the message before this one (the wake-up
   // variants); it rides in the record because the producer learns it only
   // after publishing that message.
-  std::atomic<std::uint64_t> aux{0};
-  std::atomic<std::uint64_t> payload[payload_words]{};
-  std::atomic<std::uint64_t> tail{0};
+  ProtectedWord aux{0};
+  ProtectedWord payload[payload_words]{};
+  ProtectedWord tail{0};
 };
 static_assert(sizeof(Record) == 128, "a record is two cache lines");
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "records are shared between processes");
 
 // The canaries depend on the sequence number, so a record mixing two
 // messages shows as torn, and an older message whole shows as stale.
@@ -86,13 +87,13 @@ std::uint64_t payload_of(std::uint64_t sequence, std::uint64_t producer, int wor
 }
 
 void fill(Record& record, std::uint64_t producer, std::uint64_t sequence, std::uint64_t aux) {
-  record.head.store(head_of(sequence), memory_order_relaxed);
-  record.sequence.store(sequence, memory_order_relaxed);
-  record.producer.store(producer, memory_order_relaxed);
-  record.aux.store(aux, memory_order_relaxed);
+  record.head.store(head_of(sequence));
+  record.sequence.store(sequence);
+  record.producer.store(producer);
+  record.aux.store(aux);
   for (int word = 0; word < payload_words; ++word)
-    record.payload[word].store(payload_of(sequence, producer, word), memory_order_relaxed);
-  record.tail.store(tail_of(sequence), memory_order_relaxed);
+    record.payload[word].store(payload_of(sequence, producer, word));
+  record.tail.store(tail_of(sequence));
 }
 
 // One read of every field, so the checks and the report speak of the same
@@ -103,13 +104,12 @@ struct Fields {
 
 Fields read_fields(const Record& record) {
   Fields fields{};
-  fields.head = record.head.load(memory_order_relaxed);
-  fields.sequence = record.sequence.load(memory_order_relaxed);
-  fields.producer = record.producer.load(memory_order_relaxed);
-  fields.aux = record.aux.load(memory_order_relaxed);
-  for (int word = 0; word < payload_words; ++word)
-    fields.payload[word] = record.payload[word].load(memory_order_relaxed);
-  fields.tail = record.tail.load(memory_order_relaxed);
+  fields.head = record.head.load();
+  fields.sequence = record.sequence.load();
+  fields.producer = record.producer.load();
+  fields.aux = record.aux.load();
+  for (int word = 0; word < payload_words; ++word) fields.payload[word] = record.payload[word].load();
+  fields.tail = record.tail.load();
   return fields;
 }
 
@@ -689,6 +689,7 @@ struct RegionHeader {
   std::atomic<std::uint64_t> producer_waits{0};
 };
 static_assert(sizeof(RegionHeader) <= region_header_bytes);
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "the header is shared between processes");
 
 class Mapping {
  public:
@@ -811,7 +812,7 @@ void run_cross_process(Context& context) {
   new (&region->header()) RegionHeader();
   for (std::uint64_t index = 0; index < region_records; ++index) {
     Record* record = new (region->record(Mapping::offset_of(index))) Record();
-    record->head.store(freed_marker, memory_order_relaxed);
+    record->head.store(freed_marker);
   }
   int ends[2];
   if (::pipe2(ends, O_NONBLOCK | O_CLOEXEC) != 0) throw_errno("pipe2");
@@ -876,7 +877,7 @@ void run_cross_process(Context& context) {
       }
       checker.check(read_fields(*record));
       // A refill the consumer cannot see then shows as this marker.
-      record->head.store(freed_marker, memory_order_relaxed);
+      record->head.store(freed_marker);
       returning.push_back(word);
       ++count;
       channels->received.store(count, memory_order_relaxed);
@@ -1076,8 +1077,8 @@ void run_wakeup_flag(Context& context, bool fenced) {
   // consumer read; it is in the record left in the slot, or the producer's.
   Record* left = state->slot.exchange(nullptr, memory_order_relaxed);
   if (last_taken.message != 0) {
-    if (left != nullptr && left->sequence.load(memory_order_relaxed) == last_taken.message + 1)
-      check_wakeup(context, last_taken, left->aux.load(memory_order_relaxed), fenced, lost);
+    if (left != nullptr && left->sequence.load() == last_taken.message + 1)
+      check_wakeup(context, last_taken, left->aux.load(), fenced, lost);
     else if (left == nullptr && last_taken.message == last_sent)
       check_wakeup(context, last_taken, last_view, fenced, lost);
   }

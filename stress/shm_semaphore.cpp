@@ -12,12 +12,10 @@
 // records), a stale one (an older record whole) and a record out of sequence
 // are told apart.
 //
-// The records' fields are relaxed atomics, not plain words: the hunted
-// variants race on them by design, and a plain racing access would make the
-// whole run undefined (the compiler may tear, merge or re-read it); relaxed
-// accesses are plain loads and stores on x86-64 and AArch64 and add no
-// ordering of their own, so what a reader sees is what the semaphores (or
-// their absence) and the hardware allow.
+// The records' fields are ProtectedWords (stress/protected_word.hpp: relaxed
+// atomics, plain words under ThreadSanitizer): they add no ordering of their
+// own, so what a reader sees is what the semaphores (or their absence) and
+// the hardware allow.
 #include <fcntl.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -44,6 +42,7 @@
 #include <vector>
 
 #include "stress/context.hpp"
+#include "stress/protected_word.hpp"
 #include "stress/variant.hpp"
 
 namespace mh::stress {
@@ -104,12 +103,12 @@ std::uint64_t checksum_of(std::uint64_t sequence) {
 }
 
 struct Record {
-  std::atomic<std::uint64_t> head{0};
-  std::atomic<std::uint64_t> sequence{0};
-  std::atomic<std::uint64_t> length{0};
-  std::atomic<std::uint64_t> payload[payload_capacity]{};
-  std::atomic<std::uint64_t> checksum{0};
-  std::atomic<std::uint64_t> tail{0};
+  ProtectedWord head{0};
+  ProtectedWord sequence{0};
+  ProtectedWord length{0};
+  ProtectedWord payload[payload_capacity]{};
+  ProtectedWord checksum{0};
+  ProtectedWord tail{0};
 };
 
 // Fields of a record in the order they are written.
@@ -122,8 +121,8 @@ unsigned fields_of(std::uint64_t sequence) {
 template <typename AfterField>
 void write_record(Record& record, std::uint64_t sequence, AfterField&& after_field) {
   unsigned written = 0;
-  const auto put = [&](std::atomic<std::uint64_t>& field, std::uint64_t value) {
-    field.store(value, memory_order_relaxed);
+  const auto put = [&](ProtectedWord& field, std::uint64_t value) {
+    field.store(value);
     after_field(++written);
   };
   put(record.head, stamp(sequence, head_tag));
@@ -148,13 +147,12 @@ struct RecordImage {
 // meets it.
 RecordImage read_record(const Record& record) {
   RecordImage image{};
-  image.tail = record.tail.load(memory_order_relaxed);
-  image.checksum = record.checksum.load(memory_order_relaxed);
-  for (unsigned word = payload_capacity; word-- > 0;)
-    image.payload[word] = record.payload[word].load(memory_order_relaxed);
-  image.length = record.length.load(memory_order_relaxed);
-  image.sequence = record.sequence.load(memory_order_relaxed);
-  image.head = record.head.load(memory_order_relaxed);
+  image.tail = record.tail.load();
+  image.checksum = record.checksum.load();
+  for (unsigned word = payload_capacity; word-- > 0;) image.payload[word] = record.payload[word].load();
+  image.length = record.length.load();
+  image.sequence = record.sequence.load();
+  image.head = record.head.load();
   return image;
 }
 
@@ -930,7 +928,7 @@ struct HandshakeState {
   };
   Flag flags[2];
   alignas(64) std::atomic<int> owner{-1};
-  std::atomic<std::uint64_t> counter{0};
+  ProtectedWord counter{0};
   alignas(64) std::atomic<std::uint64_t> entries[2]{};
   alignas(64) Record record;
 
@@ -949,7 +947,7 @@ void handshake_critical_section(Context& context, HandshakeState& state, int wor
     context.violation("torn record", fmt::format("worker {} found the record torn on entering: {}", worker,
                                                  describe_tear(previous)));
   // A read-modify-write in two steps: two owners at once lose increments.
-  state.counter.store(state.counter.load(memory_order_relaxed) + 1, memory_order_relaxed);
+  state.counter.store(state.counter.load() + 1);
   write_record(state.record, sequence);
   const RecordImage mine = read_record(state.record);
   if (!intact(mine))
@@ -1009,8 +1007,7 @@ void run_flag_handshake(Context& context) {
         return fmt::format("flags raised: worker 0 = {}, worker 1 = {}; owner = {}; critical sections: {}",
                            shared.flags[0].raised.load(memory_order_relaxed),
                            shared.flags[1].raised.load(memory_order_relaxed),
-                           shared.owner.load(memory_order_relaxed),
-                           shared.counter.load(memory_order_relaxed));
+                           shared.owner.load(memory_order_relaxed), shared.counter.load());
       },
       [] {});
   const std::int64_t started = monotonic_ns();
@@ -1020,7 +1017,7 @@ void run_flag_handshake(Context& context) {
   processes.wait_all();
   const std::uint64_t entries =
       state.entries[0].load(memory_order_relaxed) + state.entries[1].load(memory_order_relaxed);
-  const std::uint64_t counted = state.counter.load(memory_order_relaxed);
+  const std::uint64_t counted = state.counter.load();
   if (!context.aborted() && counted != entries)
     context.violation("lost increments",
                       fmt::format("the protected counter is {} after {} critical sections ({} "
