@@ -423,8 +423,11 @@ void run_stream(Context& context, Stream kind, const char* channel) {
   }
   state->read_end = Fd(ends[0]);
   Fd write_end(ends[1]);
-  for (int producer = 0; producer < producers; ++producer)
-    state->write_ends.push_back(checked(::fcntl(write_end.get(), F_DUPFD_CLOEXEC, 0), "dup"));
+  for (int producer = 0; producer < producers; ++producer) {
+    // dup, not fcntl(F_DUPFD_CLOEXEC): ThreadSanitizer's fd model follows dup only.
+    state->write_ends.push_back(checked(::dup(write_end.get()), "dup"));
+    if (::fcntl(state->write_ends.back().get(), F_SETFD, FD_CLOEXEC) != 0) throw_errno("fcntl(F_SETFD)");
+  }
   write_end.reset();
   state->writers_open.store(producers, memory_order_relaxed);
   state->wake = checked(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd");
