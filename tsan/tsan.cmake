@@ -34,3 +34,11 @@ foreach(name IN LISTS tsan_tests)
   set_tests_properties(tsan:${name} PROPERTIES TIMEOUT 300 LABELS tsan
     FAIL_REGULAR_EXPRESSION "FAIL |memharness: ")
 endforeach()
+
+# Bad usage: a one-line reason (exit 2), nothing run.
+add_test(NAME tsan_cli_unknown_test COMMAND memharness tsan no/such)
+set_tests_properties(tsan_cli_unknown_test PROPERTIES LABELS tsan
+  PASS_REGULAR_EXPRESSION "^memharness: no TSan test is named 'no/such' \\(see memharness tsan --list\\)\n$")
+add_test(NAME tsan_cli_bad_stress_budget COMMAND memharness tsan stress/futex_mutex/take1 --stress-budget 1ms)
+set_tests_properties(tsan_cli_bad_stress_budget PROPERTIES LABELS tsan
+  PASS_REGULAR_EXPRESSION "^memharness: --stress-budget '1ms' is not a duration of at least 0.1 s")
