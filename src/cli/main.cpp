@@ -5,6 +5,7 @@
 
 #include "cli/litmus_check.hpp"
 #include "cli/litmus_run.hpp"
+#include "cli/report_command.hpp"
 #include "cli/stress_command.hpp"
 #include "cli/tsan_command.hpp"
 // The aarch64 cross build has only what runs on the target's cores (no model
@@ -71,6 +72,11 @@ int main(int argc, char** argv) try {
               "TSan verdict compared with the model's (docs/tsan.md)");
   mh::cli::add_tsan_options(*tsan_command, tsan);
 
+  mh::cli::ReportOptions report_options;
+  auto* report_command = app.add_subcommand(
+      "report", "Merge results files (any hosts, any runs) into index.html, summary.md and junit.xml");
+  mh::cli::add_report_options(*report_command, report_options);
+
 #ifndef MEMHARNESS_HARDWARE_ONLY
   mh::cli::CheckCommandOptions model_check;
   auto* check_command = app.add_subcommand(
@@ -130,7 +136,7 @@ int main(int argc, char** argv) try {
     // CLI11 reports an unknown command as a missing one; name it instead.
     std::string reason = e.what();
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
-      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, tsan, all)";
+      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, tsan, report, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
       reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check, run)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";
@@ -141,6 +147,7 @@ int main(int argc, char** argv) try {
   if (litmus_run->parsed()) return mh::cli::run_litmus_run(hardware);
   if (stress_command->parsed()) return mh::cli::run_stress_command(stress);
   if (tsan_command->parsed()) return mh::cli::run_tsan_command(tsan, argc, argv);
+  if (report_command->parsed()) return mh::cli::run_report_command(report_options);
 #ifndef MEMHARNESS_HARDWARE_ONLY
   if (check_command->parsed()) return mh::cli::run_check_command(model_check);
   if (all_command->parsed()) return mh::cli::run_all(all);

@@ -1,0 +1,89 @@
+#include "cli/report_command.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "report/results_reader.hpp"
+
+namespace mh::cli {
+
+void add_report_options(CLI::App& command, ReportOptions& options) {
+  command.add_option("files", options.files,
+                     "Results files (results.json of `all`, --json of the other commands, results.partial.jsonl of "
+                     "an unfinished run, or a folder holding results.json)")
+      ->required();
+  command.add_option("-o,--output", options.output_dir, "Folder for index.html, summary.md and junit.xml")
+      ->required();
+}
+
+void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out) {
+  using report::Status;
+  const std::size_t failures = merged.count(Status::fail);
+  out << fmt::format("report: {} ({} results, {} host{}): {}\n", paths.html, merged.entries.size(),
+                     merged.hosts.size(), merged.hosts.size() == 1 ? "" : "s",
+                     failures > 0 ? fmt::format("{} failure{}", failures, failures == 1 ? "" : "s")
+                                  : std::string("all as expected"));
+  out << fmt::format("        {} (CI job summary), {} (JUnit)\n", paths.markdown, paths.junit);
+  const std::pair<const char*, const char*> kinds[] = {{"litmus-model", "litmus, models"},
+                                                       {"litmus-hw", "litmus, hardware"},
+                                                       {"model-check", "model checking"},
+                                                       {"stress", "stress"},
+                                                       {"tsan", "TSan"}};
+  for (const auto& [kind, title] : kinds) {
+    std::map<Status, std::size_t> counts;
+    std::size_t total = 0;
+    for (const auto& entry : merged.entries)
+      if (entry.record["kind"] == kind) {
+        ++counts[entry.status];
+        ++total;
+      }
+    if (total == 0) continue;
+    out << fmt::format("  {:<17} {:>4}: {} as expected ({} interesting), {} failed, {} unsettled, {} skipped\n", title,
+                       total, counts[Status::pass] + counts[Status::interesting], counts[Status::interesting],
+                       counts[Status::fail], counts[Status::unsettled], counts[Status::skipped]);
+  }
+  std::size_t shown = 0;
+  for (const auto& entry : merged.entries) {
+    if (entry.status != Status::fail) continue;
+    if (++shown > 10) {
+      out << fmt::format("  ... {} more failures in {}\n", failures - 10, paths.markdown);
+      break;
+    }
+    out << fmt::format("  FAIL {} {}: {}\n", entry.record["kind"].get<std::string>(),
+                       entry.record["name"].get<std::string>(), report::status_reason(entry.record));
+  }
+  for (const auto& note : merged.notes) out << "  note: " << note << "\n";
+}
+
+int run_report_command(const ReportOptions& options) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (fs::exists(options.output_dir, error) && !fs::is_directory(options.output_dir, error)) {
+    std::cerr << "memharness: -o " << options.output_dir << " is not a folder\n";
+    return 2;
+  }
+  std::vector<report::ResultsFile> files;
+  report::MergedResults merged;
+  try {
+    for (const auto& path : options.files) files.push_back(report::read_results_file(path));
+    merged = report::merge_results(files);
+  } catch (const report::ResultsError& failure) {
+    std::cerr << "memharness: " << failure.what() << "\n";
+    return 2;
+  }
+  report::ReportPaths paths;
+  try {
+    paths = report::write_report_files(merged, options.output_dir);
+  } catch (const std::exception& failure) {
+    std::cerr << "memharness: " << failure.what() << "\n";
+    return 2;
+  }
+  print_report_summary(merged, paths, std::cout);
+  return merged.count(report::Status::fail) > 0 ? 1 : 0;
+}
+
+}  // namespace mh::cli
