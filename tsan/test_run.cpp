@@ -196,4 +196,15 @@ nlohmann::json tsan_record(const Expectation& test, const TestOutcome& outcome) 
   };
 }
 
+nlohmann::json not_run_record(const Expectation& test) {
+  TestOutcome outcome;
+  outcome.observed = "not-run";
+  outcome.runs = 0;
+  outcome.seconds = 0;
+  nlohmann::json record = tsan_record(test, outcome);
+  record["verdict"] = "not-run";
+  record["command"] = nullptr;
+  return record;
+}
+
 }  // namespace mh::tsan

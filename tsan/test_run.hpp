@@ -39,6 +39,9 @@ std::vector<std::string> command_for(const Expectation& test, const RunSettings&
 
 TestOutcome run_under_tsan(const Expectation& test, const RunSettings& settings);
 
+// The record of a test the suite's --budget did not reach: verdict and
+// observed "not-run", no runs.
+nlohmann::json not_run_record(const Expectation& test);
 nlohmann::json tsan_record(const Expectation& test, const TestOutcome& outcome);
 
 // The TSAN_OPTIONS of every attempt, logging to `log_prefix`.<pid>.

@@ -13,12 +13,18 @@
 #include "cli/hardware_suite.hpp"
 #include "cli/model_suite.hpp"
 #include "cli/stress_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/suite.hpp"
+#include "cli/tsan_phase.hpp"
 #include "litmus/parse_error.hpp"
 #include "litmus/parser.hpp"
 #include "report/atomic_file.hpp"
 #include "report/host.hpp"
 #include "report/litmus_json.hpp"
+#include "report/merged_results.hpp"
+#include "report/report_files.hpp"
+#include "report/result_status.hpp"
+#include "report/results_reader.hpp"
 #include "run/codegen.hpp"
 
 namespace mh::cli {
@@ -46,6 +52,47 @@ std::vector<litmus::Test> hardware_suite_tests(const std::string& suite_dir) {
   return tests;
 }
 
+// Shares of the budget: the hardware litmus runs get at most a fifth, the
+// TSan suite at most about a third; the stress variants get what is left.
+constexpr double kHardwareShare = 0.2;
+constexpr double kTsanShare = 0.35;
+
+void print_tsan_line(const TsanPhase& tsan, const std::string& binary, bool skipped) {
+  if (skipped) {
+    std::cout << "TSan: skipped (--skip tsan)\n";
+    return;
+  }
+  if (binary.empty()) {
+    std::cout << "TSan: no TSan build beside this one (build it with 'cmake --workflow --preset tsan' to add the "
+                 "TSan suite)\n";
+    return;
+  }
+  if (!tsan.ran && tsan.error.empty()) {
+    std::cout << "TSan: not run (the budget was spent)\n";
+    return;
+  }
+  if (!tsan.error.empty()) {
+    std::cout << "TSan: FAIL " << tsan.error << "\n";
+    return;
+  }
+  int passed = 0, failed = 0, not_run = 0, blind = 0;
+  for (const auto& record : tsan.records) {
+    const std::string verdict = record["verdict"].get<std::string>();
+    if (verdict == "pass") ++passed;
+    else if (verdict == "not-run") ++not_run;
+    else ++failed;
+    if (verdict == "pass" && record["differs_from_model"] == true) ++blind;
+  }
+  std::cout << fmt::format("TSan ({}): {} as expected ({} where TSan and the model disagree, as expected), {} differ{} "
+                           "({:.2f} s)\n",
+                           binary, passed, blind, failed,
+                           not_run > 0 ? fmt::format("; budget spent: {} tests not run", not_run) : std::string(),
+                           tsan.seconds);
+  for (const auto& record : tsan.records)
+    if (record["verdict"] == "fail")
+      std::cout << "  FAIL " << record["name"].get<std::string>() << ": " << report::status_reason(record) << "\n";
+}
+
 }  // namespace
 
 int run_all(const AllOptions& options) {
@@ -56,17 +103,20 @@ int run_all(const AllOptions& options) {
     std::cerr << "memharness: --budget '" << options.budget << "' is not a duration (e.g. 90s, 2m)\n";
     return 2;
   }
-  bool skip_hardware = false, skip_stress = false;
+  bool skip_hardware = false, skip_stress = false, skip_tsan = false;
   for (const auto& phase : options.skip) {
     if (phase == "hardware") {
       skip_hardware = true;
     } else if (phase == "stress") {
       skip_stress = true;
+    } else if (phase == "tsan") {
+      skip_tsan = true;
     } else {
-      std::cerr << "memharness: --skip '" << phase << "' is not a phase (hardware, stress)\n";
+      std::cerr << "memharness: --skip '" << phase << "' is not a phase (hardware, tsan, stress)\n";
       return 2;
     }
   }
+  const std::string tsan_binary = skip_tsan ? std::string() : tsan_build_beside_this_one();
   const std::string suite_dir = options.suite_dir.empty() ? default_suite_dir() : options.suite_dir;
   const std::string manifest = (fs::path(suite_dir) / "expected.tsv").string();
   if (!fs::exists(manifest)) {
@@ -74,6 +124,10 @@ int run_all(const AllOptions& options) {
     return 2;
   }
   std::error_code ec;
+  if (fs::exists(options.output_dir, ec) && !fs::is_directory(options.output_dir, ec)) {
+    std::cerr << "memharness: -o " << options.output_dir << " is not a folder\n";
+    return 2;
+  }
   fs::create_directories(options.output_dir, ec);
   if (ec || !fs::is_directory(options.output_dir)) {
     std::cerr << "memharness: cannot create output directory " << options.output_dir << ": " << ec.message() << "\n";
@@ -103,16 +157,19 @@ int run_all(const AllOptions& options) {
   double hardware_seconds = 0;
   StressSummary stress;
   bool stress_ran = false;
+  TsanPhase tsan;
+  report::MergedResults merged;
+  report::ReportPaths report_paths;
   try {
     litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
     // The registered models get what the litmus suite left of the budget.
     double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     models = run_model_suite(budget - spent, show_progress("model check"), append_record);
-    // The suite on this machine's cores: a quarter of the budget at most
-    // (the stress variants get the rest), shared by the barrier
-    // mode for every test and the perpetual mode for the tests it supports.
+    // The suite on this machine's cores: a fifth of the budget at most (TSan
+    // and the stress variants get the rest), shared by the barrier mode for
+    // every test and the perpetual mode for the tests it supports.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double hardware_budget = skip_hardware ? 0.0 : std::min(budget - spent, budget * 0.25);
+    const double hardware_budget = skip_hardware ? 0.0 : std::min(budget - spent, budget * kHardwareShare);
     const auto hardware_start = std::chrono::steady_clock::now();
     if (hardware_budget > 0) {
       const std::vector<litmus::Test> tests = hardware_suite_tests(suite_dir);
@@ -140,6 +197,14 @@ int run_all(const AllOptions& options) {
       for (auto& failure : second.failures) hardware.failures.push_back(failure);
     }
     hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
+    // The TSan suite, in the tsan preset's build when there is one.
+    spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double tsan_budget = std::min(budget - spent, budget * kTsanShare);
+    if (!tsan_binary.empty() && tsan_budget >= 2) {
+      if (terminal) std::cerr << fmt::format("\r\033[KTSan suite: {}\n", tsan_binary) << std::flush;
+      tsan = run_tsan_phase(tsan_binary, options.output_dir, tsan_budget, terminal);
+      for (const auto& record : tsan.records) append_record(record);
+    }
     // The protocols' stress variants get the rest: each in its own process.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!skip_stress && budget - spent > 0) {
@@ -155,11 +220,19 @@ int run_all(const AllOptions& options) {
     nlohmann::json records = litmus.records;
     for (const auto& record : models.records) records.push_back(record);
     for (const auto& record : hardware.records) records.push_back(record);
+    for (const auto& record : tsan.records) records.push_back(record);
     for (const auto& record : stress.records) records.push_back(record);
     report::write_file_atomically(results, report::results_document(records).dump(2) + "\n");
     fs::remove(partial, ec);
+    // The report reads results.json back as `memharness report` would: what
+    // the page shows is what the file holds.
+    merged = report::merge_results({report::read_results_file(results)});
+    report_paths = report::write_report_files(merged, options.output_dir);
   } catch (const litmus::ParseError& error) {
     std::cerr << error.what() << "\n";
+    return 2;
+  } catch (const report::ResultsError& error) {
+    std::cerr << "memharness: internal error: the results just written do not read back: " << error.what() << "\n";
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "memharness: " << error.what() << "\n";
@@ -187,6 +260,7 @@ int run_all(const AllOptions& options) {
         run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
         hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
   for (const auto& line : hardware.failures) std::cout << "  FAIL " << line << "\n";
+  print_tsan_line(tsan, tsan_binary, skip_tsan);
   if (stress_ran) {
     std::cout << fmt::format(
         "stress: {} pass, {} failed, {} hunted bugs found, {} not found (warning), {} clean{}\n", stress.passed,
@@ -203,11 +277,17 @@ int run_all(const AllOptions& options) {
     std::cout << (skip_stress ? "stress: skipped (--skip stress)\n" : "stress: not run (the budget was spent)\n");
   }
   std::cout << "results: " << results << "\n";
+  print_report_summary(merged, report_paths, std::cout, false);
   // Checks the budget left out are verdicts not established: not "all as expected".
   const bool litmus_as_expected = litmus.failed + litmus.too_large == 0 && litmus.not_run == 0;
   const bool models_as_expected = models.failed + models.bound_reached == 0 && models.not_run == 0;
   const bool stress_as_expected = skip_stress || (stress_ran && stress.failed == 0 && stress.not_run == 0);
-  return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress_as_expected ? 0 : 1;
+  // No TSan build is not a failure (the summary says how to add one); a TSan
+  // run that failed, differed or did not finish its tests is.
+  const bool tsan_as_expected = !tsan.ran || (tsan.error.empty() && tsan.exit_code == 0);
+  return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress_as_expected && tsan_as_expected
+             ? 0
+             : 1;
 }
 
 }  // namespace mh::cli

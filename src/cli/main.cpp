@@ -112,14 +112,17 @@ int main(int argc, char** argv) try {
 
   mh::cli::AllOptions all;
   auto* all_command = app.add_subcommand("all", "The main job: run every check and write the results");
-  all_command->add_option("-o,--output", all.output_dir, "Directory for results.json")->required();
+  all_command->add_option("-o,--output", all.output_dir,
+                          "Folder for results.json and the report (index.html, summary.md, junit.xml)")
+      ->required();
   all_command->add_option("--budget", all.budget, "Time budget for the whole job, e.g. 90s, 2m")
       ->capture_default_str();
   all_command->add_option("--suite", all.suite_dir, "Litmus suite directory (default: the shipped suite)");
   all_command
       ->add_option("--skip", all.skip,
                    "Phases to leave out, comma-separated: hardware (the litmus suite on this machine's cores), "
-                   "stress (the protocols' stress variants)")
+                   "tsan (the TSan suite, run when build/tsan/memharness exists), stress (the protocols' stress "
+                   "variants)")
       ->delimiter(',');
 
 #endif

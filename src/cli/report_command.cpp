@@ -20,7 +20,8 @@ void add_report_options(CLI::App& command, ReportOptions& options) {
       ->required();
 }
 
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out) {
+void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out,
+                          bool with_counts) {
   using report::Status;
   const std::size_t failures = merged.count(Status::fail);
   out << fmt::format("report: {} ({} results, {} host{}): {}\n", paths.html, merged.entries.size(),
@@ -34,6 +35,7 @@ void print_report_summary(const report::MergedResults& merged, const report::Rep
                                                        {"stress", "stress"},
                                                        {"tsan", "TSan"}};
   for (const auto& [kind, title] : kinds) {
+    if (!with_counts) break;
     std::map<Status, std::size_t> counts;
     std::size_t total = 0;
     for (const auto& entry : merged.entries)
@@ -48,6 +50,7 @@ void print_report_summary(const report::MergedResults& merged, const report::Rep
   }
   std::size_t shown = 0;
   for (const auto& entry : merged.entries) {
+    if (!with_counts) break;  // `all` has listed its failures already
     if (entry.status != Status::fail) continue;
     if (++shown > 10) {
       out << fmt::format("  ... {} more failures in {}\n", failures - 10, paths.markdown);

@@ -26,8 +26,9 @@ struct ReportOptions {
 void add_report_options(CLI::App& command, ReportOptions& options);
 int run_report_command(const ReportOptions& options);
 
-// The one screen both `report` and `all` print: the verdict, counts per kind,
-// the first failures, and where the report is.
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out);
+// The one screen both `report` and `all` print: where the report is, the
+// verdict, counts per kind (`all` prints its own per phase), the first failures.
+void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out,
+                          bool with_counts = true);
 
 }  // namespace mh::cli

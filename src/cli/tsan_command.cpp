@@ -6,11 +6,15 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "cli/duration.hpp"
 #include "cli/option_checks.hpp"
+#include "cli/tsan_phase.hpp"
 #include "report/atomic_file.hpp"
+#include "report/host.hpp"
 #include "report/litmus_json.hpp"
 #include "run/thread_sanitizer.hpp"
 #include "stress/variant.hpp"
@@ -59,6 +63,9 @@ void add_tsan_options(CLI::App& command, TsanOptions& options) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   command.add_option("--stress-budget", options.stress_budget, "Time for each stress variant, e.g. 2s")
       ->capture_default_str();
+  command.add_option("--budget", options.budget,
+                     "Time for the whole suite, e.g. 40s: tests not started within it are recorded as not run "
+                     "(exit 1); default: no limit");
   command.add_option("--json", options.json, "Write the results JSON (docs/results.md) to this file");
   command.add_option("--keep-logs", options.keep_logs,
                      "Keep each run's TSan logs and output in this folder (default: removed)");
@@ -67,9 +74,8 @@ void add_tsan_options(CLI::App& command, TsanOptions& options) {
 int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   if (!run::kThreadSanitizer) {
     // The TSan build of the same tree sits beside this one's build folder.
-    const fs::path self = own_executable();
-    const fs::path beside = self.parent_path().parent_path() / "tsan" / "memharness";
-    if (!self.empty() && fs::exists(beside) && !fs::equivalent(beside, self)) {
+    const std::string beside = tsan_build_beside_this_one();
+    if (!beside.empty()) {
       std::vector<char*> args{const_cast<char*>(beside.c_str())};
       for (int i = 1; i < argc; ++i) args.push_back(argv[i]);
       args.push_back(nullptr);
@@ -82,6 +88,11 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   if (parse_duration_seconds(options.stress_budget) < 0.1) {
     std::cerr << "memharness: --stress-budget '" << options.stress_budget
               << "' is not a duration of at least 0.1 s (e.g. 2s, 500ms)\n";
+    return 2;
+  }
+  const double budget = options.budget.empty() ? 0.0 : parse_duration_seconds(options.budget);
+  if (!options.budget.empty() && budget < 1) {
+    std::cerr << "memharness: --budget '" << options.budget << "' is not a duration of at least 1 s (e.g. 40s, 2m)\n";
     return 2;
   }
   if (!options.json.empty() && !json_path_writable(options.json)) return 2;
@@ -106,6 +117,14 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   std::vector<tsan::Expectation> chosen;
   for (const auto& test : suite)
     if (selected(test.name, options.names)) chosen.push_back(test);
+  // The probes (a fraction of a second each, each a blind spot) first, the
+  // litmus tests last: a budget that runs out keeps the most telling results.
+  std::stable_sort(chosen.begin(), chosen.end(), [](const tsan::Expectation& a, const tsan::Expectation& b) {
+    const auto rank = [](tsan::TestKind kind) {
+      return kind == tsan::TestKind::probe ? 0 : kind == tsan::TestKind::stress ? 1 : 2;
+    };
+    return rank(a.kind) < rank(b.kind);
+  });
   for (const std::string& name : options.names) {
     bool matched = false;
     for (const auto& test : suite) matched = matched || selected(test.name, {name});
@@ -152,10 +171,22 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
       "times\n",
       chosen.size(), options.runs);
   nlohmann::json records = nlohmann::json::array();
-  int differ = 0, disagree_with_model = 0;
+  // Records carry their machine, as stress records do, so that `all` can put
+  // them beside the default build's results without losing which build ran them.
+  const nlohmann::json host = report::to_json(report::detect_host());
+  int differ = 0, disagree_with_model = 0, not_run = 0;
+  const auto start = std::chrono::steady_clock::now();
   for (const auto& test : chosen) {
+    if (budget > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget) {
+      nlohmann::json record = tsan::not_run_record(test);
+      record["host"] = host;
+      records.push_back(std::move(record));
+      ++not_run;
+      continue;
+    }
     const tsan::TestOutcome outcome = tsan::run_under_tsan(test, settings);
     records.push_back(tsan::tsan_record(test, outcome));
+    records.back()["host"] = host;
     if (!outcome.as_expected) ++differ;
     if (outcome.as_expected && test.differs_from_model()) ++disagree_with_model;
     std::cout << fmt::format("{:<5} {:<46} model {:<11} expected {:<6} TSan {:<8} {} run{}, {:.1f} s{}\n",
@@ -179,6 +210,8 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
                         "docs/tsan.md)",
                         disagree_with_model)
           : "");
+  if (not_run > 0)
+    std::cout << fmt::format("budget of {} spent: {} tests not run (recorded as not-run)\n", options.budget, not_run);
   if (!keep) fs::remove_all(work, error);
   if (!options.json.empty()) {
     try {
@@ -188,7 +221,7 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
       return 2;
     }
   }
-  return differ > 0 ? 1 : 0;
+  return differ > 0 || not_run > 0 ? 1 : 0;
 }
 
 }  // namespace mh::cli

@@ -19,6 +19,7 @@ struct TsanOptions {
   int runs = 3;
   std::uint64_t iterations = 20000;
   std::string stress_budget = "2s";
+  std::string budget;     // time for the whole suite; tests it does not reach are recorded not-run; "": none
   std::string json;
   std::string keep_logs;  // a folder to keep every run's logs in
 };
