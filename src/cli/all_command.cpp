@@ -199,7 +199,8 @@ int run_all(const AllOptions& options) {
     hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
     // The TSan suite, in the tsan preset's build when there is one.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double tsan_budget = std::min(budget - spent, budget * kTsanShare);
+    // With no stress phase after it, TSan may take all that is left.
+    const double tsan_budget = skip_stress ? budget - spent : std::min(budget - spent, budget * kTsanShare);
     if (!tsan_binary.empty() && tsan_budget >= 2) {
       if (terminal) std::cerr << fmt::format("\r\033[KTSan suite: {}\n", tsan_binary) << std::flush;
       tsan = run_tsan_phase(tsan_binary, options.output_dir, tsan_budget, terminal);

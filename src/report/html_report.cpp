@@ -298,7 +298,7 @@ void write_litmus(std::string& out, const MergedResults& merged) {
 std::string trace_html(const json& trace) {
   const json& events = trace["events"];
   std::string html = fmt::format("<details class=\"trace\"><summary>{} trace: {} events{}</summary>\n",
-                                 trace["error"].is_string() ? "counterexample" : "replayed", events.size(),
+                                 trace.value("error", json()).is_string() ? "counterexample" : "replayed", events.size(),
                                  trace.contains("replay_id") && trace["replay_id"].is_string()
                                      ? " (replay id " + esc(trace["replay_id"].get<std::string>()) + ")"
                                      : "");

@@ -93,13 +93,28 @@ class Checker {
   std::string where_;
 };
 
+// The machine of a document, or of a record that names its own.
+void validate_host(const json& host, const std::string& prefix, const Checker& check) {
+  for (const char* key : {"arch", "cpu_model", "kernel", "compiler", "flags"}) check.need(host, prefix, key, Type::string);
+  check.need(host, prefix, "cores", Type::number);
+  check.need(host, prefix, "emulated", Type::boolean);
+}
+
 void validate_litmus_model(const json& record, const Checker& check) {
   check.need(record, "", "model", Type::string);
   check.need(record, "", "arch", Type::string);
   check.one_of(record, "", "verdict", {"pass", "fail", "too-large", "checked"});
-  check.need(record, "", "expectation", Type::object, true);
+  const json& expectation = check.need(record, "", "expectation", Type::object, true);
+  if (expectation.is_object()) {
+    check.need(expectation, "expectation.", "observation", Type::string);
+    check.optional(expectation, "expectation.", "undefined", Type::boolean, false);
+    check.need(expectation, "expectation.", "source", Type::string);
+  }
   const json& evidence = check.need(record, "", "evidence", Type::object);
-  if (evidence.contains("too_large")) return;
+  if (record["verdict"] == "too-large") {
+    check.need(evidence, "evidence.", "too_large", Type::string);
+    return;
+  }
   check.need(evidence, "evidence.", "observation", Type::string);
   check.optional(evidence, "evidence.", "undefined", Type::boolean, false);
   const json& states = check.need(evidence, "evidence.", "states", Type::array);
@@ -146,6 +161,8 @@ void validate_model_check(const json& record, const Checker& check) {
   check.need(record, "", "seconds", Type::number);
   const json& trace = check.need(record, "", "trace", Type::object, true);
   if (trace.is_null()) return;
+  check.need(trace, "trace.", "error", Type::string, true);
+  check.need(trace, "trace.", "message", Type::string, true);
   const json& events = check.need(trace, "trace.", "events", Type::array);
   for (std::size_t i = 0; i < events.size(); ++i) {
     const std::string prefix = fmt::format("trace.events[{}].", i);
@@ -156,6 +173,9 @@ void validate_model_check(const json& record, const Checker& check) {
       check.need(events[i], prefix, key, Type::string);
   }
   check.optional(trace, "trace.", "relations", Type::array, false);
+  if (trace.contains("relations"))
+    for (std::size_t i = 0; i < trace["relations"].size(); ++i)
+      if (!trace["relations"][i].is_object()) check.fail(fmt::format("trace.relations[{}]", i), "is not an object");
 }
 
 void validate_stress(const json& record, const Checker& check) {
@@ -175,7 +195,6 @@ void validate_stress(const json& record, const Checker& check) {
   }
   check.need(record, "", "error", Type::string, true);
   check.optional(record, "", "hang", Type::string);
-  check.optional(record, "", "host", Type::object, false);
 }
 
 void validate_tsan(const json& record, const Checker& check) {
@@ -229,6 +248,8 @@ void validate_record(const json& record, const std::string& where) {
   const std::string& name = outer.need(record, "", "name", Type::string).get_ref<const std::string&>();
   const Checker check(fmt::format("{} ({} {})", where, kind, name));
   if (name.empty()) check.fail("name", "is empty");
+  // Records merged from several hosts carry their own (stress, tsan).
+  if (record.contains("host")) validate_host(check.need(record, "", "host", Type::object), "host.", check);
   if (kind == "litmus-model") return validate_litmus_model(record, check);
   if (kind == "litmus-hw") return validate_litmus_hw(record, check);
   if (kind == "model-check") return validate_model_check(record, check);
@@ -273,17 +294,20 @@ ResultsFile parse_results_text(const std::string& text, const std::string& path,
   if (!version.is_number_integer() || version.get<long long>() < 1)
     check.fail("schema_version", version.dump() + " is not a schema version (1, 2, ...)");
   file.schema_version = static_cast<int>(version.get<long long>());
-  const json& tool = check.need(document, "", "tool", Type::object);
-  file.tool_version = check.need(tool, "tool.", "version", Type::string).get<std::string>();
+  // A newer schema is refused before anything else of it is read: its other
+  // fields may have changed.
+  const json* tool = document.contains("tool") && document["tool"].is_object() ? &document["tool"] : nullptr;
+  file.tool_version = tool != nullptr && tool->contains("version") && (*tool)["version"].is_string()
+                          ? (*tool)["version"].get<std::string>()
+                          : std::string("(unknown version)");
   if (file.schema_version > kResultsSchemaVersion)
     throw ResultsError(fmt::format(
         "{}: written by memharness {} in results schema version {}; this memharness ({}) reads version {} — "
         "run `memharness report` from memharness {} or newer to merge it",
         path, file.tool_version, file.schema_version, MEMHARNESS_VERSION, kResultsSchemaVersion, file.tool_version));
+  check.need(check.need(document, "", "tool", Type::object), "tool.", "version", Type::string);
   file.host = check.need(document, "", "host", Type::object);
-  for (const char* key : {"arch", "cpu_model", "kernel", "compiler", "flags"}) check.need(file.host, "host.", key, Type::string);
-  check.need(file.host, "host.", "cores", Type::number);
-  check.need(file.host, "host.", "emulated", Type::boolean);
+  validate_host(file.host, "host.", check);
   file.created = check.need(document, "", "created", Type::string).get<std::string>();
   const json& results = check.need(document, "", "results", Type::array);
   for (std::size_t i = 0; i < results.size(); ++i) validate_record(results[i], fmt::format("{}: results[{}]", path, i));
