@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libboost-context-dev libhwloc-dev
   g++-aarch64-linux-gnu qemu-user
+  chromium
 )
 
 missing=()

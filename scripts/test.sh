@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 jobs=$(nproc)
+# The report's browser test (headless Chromium) must run here, not skip:
+# install-deps.sh has installed chromium.
+export MEMHARNESS_REQUIRE_BROWSER=1
 mkdir -p build
 # Presets that later capabilities fill must keep configuring.
 for preset in debug fuzz aarch64; do
