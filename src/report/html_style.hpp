@@ -63,6 +63,15 @@ inline constexpr const char* kReportScript = R"js(
         if (window.getComputedStyle(items[k]).display !== 'none') shown++;
       var note = sections[s].querySelector('.none-shown');
       if (note) note.hidden = items.length === 0 || shown > 0;
+      // A table whose every row is filtered out would show only its header.
+      var tables = sections[s].querySelectorAll('table');
+      for (var t = 0; t < tables.length; t++) {
+        var rows = tables[t].querySelectorAll(':scope > .item');
+        if (rows.length === 0) continue;
+        var any = false;
+        for (var r = 0; r < rows.length && !any; r++) any = window.getComputedStyle(rows[r]).display !== 'none';
+        tables[t].hidden = !any;
+      }
     }
   }
   var buttons = document.querySelectorAll('.filters button[data-filter]');
