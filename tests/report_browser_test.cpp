@@ -125,11 +125,11 @@ std::string read(const fs::path& path) {
 
 // Chromium's --dump-dom of a page, its stderr in `log`.
 std::string render(const std::string& browser, const fs::path& page, const fs::path& log) {
-  const std::string command =
-      browser + " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
-      (page.parent_path() / "profile").string() +
-      " --enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom file://" + page.string() + " 2> " +
-      log.string();
+  const std::string command = browser +
+                              " --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir=" +
+                              (page.parent_path() / "profile").string() +
+                              " --enable-logging=stderr --v=0 --virtual-time-budget=5000 --dump-dom file://" +
+                              page.string() + " 2> " + log.string();
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return "";
   std::string out;
@@ -153,7 +153,8 @@ class ReportBrowserTest : public testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "results.json") << kResults;
-    const auto r = mh::testing::run("report " + (dir_ / "results.json").string() + " -o " + (dir_ / "report").string());
+    const auto r =
+        mh::testing::run("report " + (dir_ / "results.json").string() + " -o " + (dir_ / "report").string());
     ASSERT_EQ(r.exit_code, 1) << r.output;  // the report holds a failure
   }
   void TearDown() override {
@@ -168,7 +169,8 @@ class ReportBrowserTest : public testing::Test {
 // line is an error or a warning).
 TEST_F(ReportBrowserTest, LoadsWithoutConsoleMessages) {
   const std::string dom = render(browser_, dir_ / "report" / "index.html", dir_ / "chromium.log");
-  EXPECT_NE(dom.find("id=\"tsan\""), std::string::npos) << "the page did not render:\n" << dom.substr(0, 2000);
+  EXPECT_NE(dom.find("id=\"tsan\""), std::string::npos) << "the page did not render:\n"
+                                                        << dom.substr(0, 2000);
   const std::string log = read(dir_ / "chromium.log");
   EXPECT_EQ(log.find(":CONSOLE"), std::string::npos) << log;
 }
@@ -185,7 +187,8 @@ TEST_F(ReportBrowserTest, FiltersAndFoldedTracesWork) {
   const std::string dom = render(browser_, dir_ / "report" / "probed.html", dir_ / "chromium.log");
   const std::size_t start = dom.find("<pre id=\"probe\">");
   ASSERT_NE(start, std::string::npos) << "the probe did not report; DOM:\n"
-                                      << dom.substr(0, 2000) << "\nlog:\n" << read(dir_ / "chromium.log");
+                                      << dom.substr(0, 2000) << "\nlog:\n"
+                                      << read(dir_ / "chromium.log");
   std::string text = dom.substr(start + 16, dom.find("</pre>", start) - start - 16);
   // --dump-dom escapes the text node.
   for (const auto& [entity, plain] : std::vector<std::pair<std::string, std::string>>{
@@ -211,7 +214,8 @@ TEST_F(ReportBrowserTest, FiltersAndFoldedTracesWork) {
 
   EXPECT_EQ(seen["failures"]["fail"], 1);
   EXPECT_EQ(seen["failures"]["interesting"], 0);
-  EXPECT_NE(seen["failures"]["pressed"].get<std::string>().find("failures"), std::string::npos) << seen["failures"];
+  EXPECT_NE(seen["failures"]["pressed"].get<std::string>().find("failures"), std::string::npos)
+      << seen["failures"];
 
   // Folded until its summary is clicked; then both events show.
   EXPECT_EQ(seen["trace"]["openBefore"], false);

@@ -19,7 +19,8 @@ using mh::testing::run;
 
 // A results document as docs/results.md describes it, with one record per
 // kind; `arch` and `verdict` vary so two files can come from two hosts.
-std::string document(const std::string& arch, const std::string& hw_verdict, const std::string& version = "0.1.0") {
+std::string document(const std::string& arch, const std::string& hw_verdict,
+                     const std::string& version = "0.1.0") {
   nlohmann::json doc = nlohmann::json::parse(R"json({
     "schema": "memharness-results", "schema_version": 1,
     "tool": {"name": "memharness", "version": "0.1.0"},
@@ -56,8 +57,9 @@ std::string document(const std::string& arch, const std::string& hw_verdict, con
 class ReportCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("memharness-report-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::temp_directory_path() /
+        ("memharness-report-" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     out_ = dir_ / "report";
@@ -88,7 +90,8 @@ TEST_F(ReportCliTest, MergesTwoHostsIntoThreeFiles) {
   EXPECT_NE(html.find("aarch64 Test CPU, 4 cores"), std::string::npos);
   EXPECT_NE(read(out_ / "summary.md").find("**All as expected** (6 results)"), std::string::npos);
   const std::string junit = read(out_ / "junit.xml");
-  EXPECT_NE(junit.find("<testsuites name=\"memharness\" tests=\"6\" failures=\"0\""), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<testsuites name=\"memharness\" tests=\"6\" failures=\"0\""), std::string::npos)
+      << junit;
   for (const auto& entry : fs::directory_iterator(out_))
     EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
 }
@@ -100,7 +103,8 @@ TEST_F(ReportCliTest, AFailureAnywhereExitsOneAndIsListed) {
                               write("arm.json", document("aarch64", "fail")));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("1 failure"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("FAIL litmus-hw SB: forbidden by tso and observed: 0:EAX=0; 1:EAX=0"), std::string::npos)
+  EXPECT_NE(r.output.find("FAIL litmus-hw SB: forbidden by tso and observed: 0:EAX=0; 1:EAX=0"),
+            std::string::npos)
       << r.output;
   EXPECT_NE(read(out_ / "summary.md").find("## Failures (1)"), std::string::npos);
   EXPECT_NE(read(out_ / "junit.xml").find("failures=\"1\""), std::string::npos);
@@ -150,7 +154,8 @@ TEST_F(ReportCliTest, ANewerSchemaSaysWhyItCannotMerge) {
   const std::string path = write("future.json", doc.dump());
   const CommandRun r = report(path);
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find(path + ": written by memharness 0.9.0 in results schema version 2"), std::string::npos)
+  EXPECT_NE(r.output.find(path + ": written by memharness 0.9.0 in results schema version 2"),
+            std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("0.9.0 or newer"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(out_));
@@ -169,7 +174,7 @@ TEST_F(ReportCliTest, ARecordMissingAFieldNamesIt) {
 
 TEST_F(ReportCliTest, BadUsageExitsTwo) {
   EXPECT_EQ(run("report " + write("a.json", document("x86_64", "pass"))).exit_code, 2);  // no -o
-  EXPECT_EQ(run("report -o " + out_.string()).exit_code, 2);                              // no files
+  EXPECT_EQ(run("report -o " + out_.string()).exit_code, 2);                             // no files
   const CommandRun missing = report((dir_ / "nowhere.json").string());
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
   EXPECT_NE(missing.output.find("nowhere.json: cannot be read"), std::string::npos) << missing.output;

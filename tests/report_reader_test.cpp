@@ -18,7 +18,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using mh::report::merge_results;
 using mh::report::MergedResults;
 using mh::report::parse_results_text;
@@ -28,6 +27,7 @@ using mh::report::ResultsError;
 using mh::report::ResultsFile;
 using mh::report::Status;
 using mh::report::validate_record;
+using nlohmann::json;
 
 // ---- fixtures: one record of each kind, shaped as docs/results.md shows them ----
 
@@ -92,12 +92,14 @@ constexpr const char* kTsan = R"json({
 std::string document(const std::string& records, const std::string& host = kHostX86,
                      const std::string& version = "0.1.0", const std::string& schema_version = "1") {
   return R"json({"schema": "memharness-results", "schema_version": )json" + schema_version +
-         R"json(, "tool": {"name": "memharness", "version": ")json" + version + R"json("}, "host": )json" + host +
-         R"json(, "created": "2026-11-23T10:00:00Z", "results": [)json" + records + "]}";
+         R"json(, "tool": {"name": "memharness", "version": ")json" + version + R"json("}, "host": )json" +
+         host + R"json(, "created": "2026-11-23T10:00:00Z", "results": [)json" + records + "]}";
 }
 
 // One record per line, as `all` appends them to results.partial.jsonl.
-std::string one_line(const char* record) { return json::parse(record).dump(); }
+std::string one_line(const char* record) {
+  return json::parse(record).dump();
+}
 
 // The message of the ResultsError the action throws ("" and a test failure when none).
 template <typename Action>
@@ -111,7 +113,9 @@ std::string error_of(Action&& action) {
   return "";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A fresh folder under the test temp dir, removed with everything in it.
 class TempFolder {
@@ -141,9 +145,10 @@ class TempFolder {
 // ---- documents -----------------------------------------------------------------
 
 TEST(ResultsReader, OneRecordOfEachKindParsesAndFieldsSurvive) {
-  const std::string records = std::string(kLitmusModel) + "," + kLitmusHw + "," + kModelCheck + "," + kStress +
-                              "," + kTsan;
-  const ResultsFile file = parse_results_text(document(records, kHostX86, "0.1.0"), "run/results.json", false);
+  const std::string records =
+      std::string(kLitmusModel) + "," + kLitmusHw + "," + kModelCheck + "," + kStress + "," + kTsan;
+  const ResultsFile file =
+      parse_results_text(document(records, kHostX86, "0.1.0"), "run/results.json", false);
   EXPECT_EQ(file.path, "run/results.json");
   EXPECT_EQ(file.schema_version, 1);
   EXPECT_EQ(file.tool_version, "0.1.0");
@@ -209,7 +214,7 @@ TEST(ResultsReader, MissingCommaAtLineEndIsReportedOnTheNextLine) {
 
 TEST(ResultsReader, ForeignJsonIsNotAResultsFile) {
   for (const std::string& text : {std::string(R"([1, 2, 3])"), std::string(R"({"name": "x", "results": []})"),
-                                 std::string(R"("just a string")")}) {
+                                  std::string(R"("just a string")")}) {
     const std::string message = error_of([&] { parse_results_text(text, "other/data.json", false); });
     EXPECT_TRUE(contains(message, "other/data.json")) << message;
     EXPECT_TRUE(contains(message, "not a memharness results file")) << message;
@@ -232,7 +237,8 @@ TEST(ResultsReader, NewerSchemaVersionIsRefusedNamingTheVersions) {
 }
 
 TEST(ResultsReader, SchemaVersionZeroOrTextIsRefused) {
-  const std::string zero = error_of([] { parse_results_text(document(kStress, kHostX86, "0.1.0", "0"), "z.json", false); });
+  const std::string zero =
+      error_of([] { parse_results_text(document(kStress, kHostX86, "0.1.0", "0"), "z.json", false); });
   EXPECT_EQ(zero.rfind("z.json: schema_version: ", 0), 0u) << zero;
   const std::string text =
       error_of([] { parse_results_text(document(kStress, kHostX86, "0.1.0", R"("1")"), "s.json", false); });
@@ -258,8 +264,9 @@ TEST(ResultsReader, WrongTypeDeepInARecordNamesIndexKindNameAndField) {
   hw["evidence"]["histogram"][0]["count"] = "7";
   const std::string message =
       error_of([&] { parse_results_text(document(hw.dump()), "run/results.json", false); });
-  EXPECT_EQ(message, "run/results.json: results[0] (litmus-hw SB): evidence.histogram[0].count: is a string, "
-                     "expected a number");
+  EXPECT_EQ(message,
+            "run/results.json: results[0] (litmus-hw SB): evidence.histogram[0].count: is a string, "
+            "expected a number");
 }
 
 TEST(ResultsReader, MissingFieldNamesIndexAndField) {
@@ -300,7 +307,8 @@ TEST(ResultsReader, UnknownKindIsRefused) {
   json record = json::parse(kStress);
   record["kind"] = "benchmark";
   const std::string message = error_of([&] { parse_results_text(document(record.dump()), "k.json", false); });
-  EXPECT_TRUE(contains(message, "k.json: results[0] (benchmark futex_mutex/take3-unlock-never-wakes): kind: "))
+  EXPECT_TRUE(
+      contains(message, "k.json: results[0] (benchmark futex_mutex/take3-unlock-never-wakes): kind: "))
       << message;
   EXPECT_TRUE(contains(message, "'benchmark'")) << message;
   for (const char* kind : {"litmus-model", "litmus-hw", "model-check", "stress", "tsan"})
@@ -310,9 +318,10 @@ TEST(ResultsReader, UnknownKindIsRefused) {
 TEST(ResultsReader, BadVerdictListsTheAllowedWords) {
   json stress = json::parse(kStress);
   stress["verdict"] = "maybe";
-  EXPECT_EQ(error_of([&] { validate_record(stress, "W"); }),
-            "W (stress futex_mutex/take3-unlock-never-wakes): verdict: 'maybe' is not one of: pass, fail, found, "
-            "not-found, clean, not-run");
+  EXPECT_EQ(
+      error_of([&] { validate_record(stress, "W"); }),
+      "W (stress futex_mutex/take3-unlock-never-wakes): verdict: 'maybe' is not one of: pass, fail, found, "
+      "not-found, clean, not-run");
   json hw = json::parse(kLitmusHw);
   hw["verdict"] = "ok";
   EXPECT_EQ(error_of([&] { validate_record(hw, "W"); }),
@@ -326,7 +335,8 @@ TEST(ResultsReader, SkippedHardwareRecordNeedsOnlyItsReason) {
   EXPECT_NO_THROW(validate_record(skipped, "W"));
   json without_reason = skipped;
   without_reason["evidence"].erase("skipped");
-  EXPECT_EQ(error_of([&] { validate_record(without_reason, "W"); }), "W (litmus-hw IRIW): evidence.skipped: missing");
+  EXPECT_EQ(error_of([&] { validate_record(without_reason, "W"); }),
+            "W (litmus-hw IRIW): evidence.skipped: missing");
 }
 
 // results_reader.hpp: "every field the report shows is checked". The HTML
@@ -380,8 +390,9 @@ TEST(ResultsReader, JsonLinesErrorsNameTheLine) {
   // Line 3 after a blank line 2: blank lines still count.
   const std::string invalid =
       error_of([&] { parse_results_text(one_line(kStress) + "\n\n" + bad.dump() + "\n", "p.jsonl", true); });
-  EXPECT_EQ(invalid, "p.jsonl:3 (tsan litmus/c/MP+na.fencerel+fenceacq.na): expected: 'maybe' is not one of: "
-                     "race, clean");
+  EXPECT_EQ(invalid,
+            "p.jsonl:3 (tsan litmus/c/MP+na.fencerel+fenceacq.na): expected: 'maybe' is not one of: "
+            "race, clean");
 }
 
 TEST(ResultsReader, EmptyPartialFileIsRefused) {
@@ -427,7 +438,8 @@ TEST(ResultsFiles, MissingFileIsRefusedWithItsPath) {
 
 TEST(ResultsFiles, JsonlNameReadsAsAPartialFile) {
   const TempFolder folder;
-  const std::string path = folder.write("results.partial.jsonl", one_line(kTsan) + "\n" + one_line(kStress) + "\n");
+  const std::string path =
+      folder.write("results.partial.jsonl", one_line(kTsan) + "\n" + one_line(kStress) + "\n");
   const ResultsFile file = read_results_file(path);
   EXPECT_TRUE(file.partial);
   EXPECT_EQ(file.path, path);
@@ -442,8 +454,9 @@ ResultsFile parsed(const std::string& records, const std::string& path, const st
 }
 
 TEST(MergeResults, FilesFromTwoHostsGiveTwoHosts) {
-  const MergedResults merged = merge_results({parsed(std::string(kLitmusModel) + "," + kStress, "x86/results.json"),
-                                              parsed(kTsan, "arm/results.json", kHostArm)});
+  const MergedResults merged =
+      merge_results({parsed(std::string(kLitmusModel) + "," + kStress, "x86/results.json"),
+                     parsed(kTsan, "arm/results.json", kHostArm)});
   ASSERT_EQ(merged.hosts.size(), 2u);
   EXPECT_EQ(merged.hosts[0].info["arch"], "x86_64");
   EXPECT_EQ(merged.hosts[1].info["arch"], "aarch64");
@@ -481,9 +494,8 @@ TEST(MergeResults, SameFileTwiceCountsEachRecordOnce) {
 }
 
 TEST(MergeResults, DifferentToolVersionsMergeWithANote) {
-  const MergedResults merged =
-      merge_results({parsed(kLitmusModel, "old/results.json", kHostX86, "0.1.0"),
-                     parsed(kStress, "new/results.json", kHostX86, "0.2.0")});
+  const MergedResults merged = merge_results({parsed(kLitmusModel, "old/results.json", kHostX86, "0.1.0"),
+                                              parsed(kStress, "new/results.json", kHostX86, "0.2.0")});
   ASSERT_EQ(merged.hosts.size(), 1u);
   EXPECT_EQ(merged.entries.size(), 2u);
   EXPECT_EQ(merged.hosts[0].tool_versions, (std::vector<std::string>{"0.1.0", "0.2.0"}));
@@ -501,7 +513,8 @@ TEST(MergeResults, SameToolVersionGivesNoVersionNote) {
 TEST(MergeResults, StressRecordWithItsOwnHostGoesToThatHost) {
   json stress = json::parse(kStress);
   stress["host"] = json::parse(kHostArm);
-  const MergedResults merged = merge_results({parsed(std::string(kLitmusModel) + "," + stress.dump(), "r.json")});
+  const MergedResults merged =
+      merge_results({parsed(std::string(kLitmusModel) + "," + stress.dump(), "r.json")});
   ASSERT_EQ(merged.hosts.size(), 2u);
   ASSERT_EQ(merged.entries.size(), 2u);
   EXPECT_EQ(merged.hosts[merged.entries[0].host].info["arch"], "x86_64");
@@ -512,7 +525,8 @@ TEST(MergeResults, StressRecordWithItsOwnHostGoesToThatHost) {
 TEST(MergeResults, StressRecordWithTheFileHostStaysOnIt) {
   json stress = json::parse(kStress);
   stress["host"] = json::parse(kHostX86);  // what `all` writes: its own host, the same as the document's
-  const MergedResults merged = merge_results({parsed(std::string(kLitmusModel) + "," + stress.dump(), "r.json")});
+  const MergedResults merged =
+      merge_results({parsed(std::string(kLitmusModel) + "," + stress.dump(), "r.json")});
   ASSERT_EQ(merged.hosts.size(), 1u);
   EXPECT_EQ(merged.entries[1].host, 0u);
 }
@@ -535,7 +549,8 @@ TEST(MergeResults, DifferentHostsThatPrintAlikeGetDistinctLabels) {
 
 TEST(MergeResults, NothingToReportIsAnError) {
   EXPECT_THROW(merge_results({parsed("", "a/results.json")}), ResultsError);
-  EXPECT_THROW(merge_results({parsed("", "a/results.json"), parsed("", "b/results.json", kHostArm)}), ResultsError);
+  EXPECT_THROW(merge_results({parsed("", "a/results.json"), parsed("", "b/results.json", kHostArm)}),
+               ResultsError);
   EXPECT_THROW(merge_results({}), ResultsError);
 }
 

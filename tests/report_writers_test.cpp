@@ -23,9 +23,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using mh::report::MergedResults;
 using mh::report::ResultsFile;
+using nlohmann::json;
 
 // ---- fixtures, shaped as docs/results.md shows the records ----
 
@@ -164,7 +164,9 @@ MergedResults merged_of(const std::vector<const char*>& records, const std::stri
   return mh::report::merge_results({file_of(records, "run/results.json", host)});
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 std::size_t occurrences(const std::string& text, const std::string& part) {
   std::size_t count = 0;
@@ -217,14 +219,16 @@ TEST(JunitReport, CountsMatchTheStatuses) {
 }
 
 TEST(JunitReport, OneSuitePerKindAndHost) {
-  const MergedResults merged = mh::report::merge_results(
-      {file_of({kModelSbTso, kModelSbSc, kStressFound}, "x86/results.json"),
-       file_of({kModelSbTso}, "arm/results.json", kHostArm)});
+  const MergedResults merged =
+      mh::report::merge_results({file_of({kModelSbTso, kModelSbSc, kStressFound}, "x86/results.json"),
+                                 file_of({kModelSbTso}, "arm/results.json", kHostArm)});
   const std::string xml = mh::report::junit_report(merged);
   // (litmus-model, x86), (stress, x86), (litmus-model, arm).
   EXPECT_EQ(occurrences(xml, "<testsuite "), 3u) << xml;
-  const std::string x86 = tag_at(xml, std::string("<testsuite name=\"litmus-model on ") + kHostX86Label + "\"");
-  const std::string arm = tag_at(xml, std::string("<testsuite name=\"litmus-model on ") + kHostArmLabel + "\"");
+  const std::string x86 =
+      tag_at(xml, std::string("<testsuite name=\"litmus-model on ") + kHostX86Label + "\"");
+  const std::string arm =
+      tag_at(xml, std::string("<testsuite name=\"litmus-model on ") + kHostArmLabel + "\"");
   ASSERT_FALSE(x86.empty()) << xml;
   ASSERT_FALSE(arm.empty()) << xml;
   EXPECT_TRUE(contains(x86, " tests=\"2\"")) << x86;
@@ -323,7 +327,8 @@ TEST(MarkdownSummary, OneFailureIsListedWithItsReason) {
 }
 
 TEST(MarkdownSummary, PipeInAHostLabelIsEscapedInTableCells) {
-  const std::string host = R"json({"arch": "x86_64", "cpu_model": "EPYC | 7B13", "cores": 2, "kernel": "Linux",
+  const std::string host =
+      R"json({"arch": "x86_64", "cpu_model": "EPYC | 7B13", "cores": 2, "kernel": "Linux",
       "compiler": "g++ 12.2.0", "flags": "optimized", "emulated": false})json";
   const std::string md = mh::report::markdown_summary(merged_of({kModelSbTso}, host));
   EXPECT_TRUE(contains(md, "EPYC \\| 7B13")) << md;
@@ -332,8 +337,9 @@ TEST(MarkdownSummary, PipeInAHostLabelIsEscapedInTableCells) {
 
 // ---- HTML ------------------------------------------------------------------------------
 
-const std::vector<const char*> kEverything{kModelSbSc, kModelSbTso,     kHwSbWeak,      kHwMpFail, kModelCheckTrace,
-                                           kStressFound, kStressNotFound, kTsanBlindSpot, kTsanPass};
+const std::vector<const char*> kEverything{kModelSbSc,      kModelSbTso,      kHwSbWeak,
+                                           kHwMpFail,       kModelCheckTrace, kStressFound,
+                                           kStressNotFound, kTsanBlindSpot,   kTsanPass};
 const std::vector<const char*> kNoFailure{kModelSbSc,   kModelSbTso,     kHwSbWeak,      kModelCheckTrace,
                                           kStressFound, kStressNotFound, kTsanBlindSpot, kTsanPass};
 
@@ -347,7 +353,8 @@ TEST(HtmlReport, IsSelfContained) {
 TEST(HtmlReport, HasTheThreeFilterButtons) {
   const std::string html = mh::report::html_report(merged_of(kEverything));
   for (const char* filter : {"failures", "interesting", "all"})
-    EXPECT_TRUE(std::regex_search(html, std::regex(std::string("<button[^>]*data-filter=\"") + filter + "\"")))
+    EXPECT_TRUE(
+        std::regex_search(html, std::regex(std::string("<button[^>]*data-filter=\"") + filter + "\"")))
         << filter;
 }
 
@@ -499,7 +506,8 @@ TEST(HtmlReport, RecordTextIsEscaped) {
 }
 
 TEST(HtmlReport, HtmlEscape) {
-  EXPECT_EQ(mh::report::html_escape("<a href='x'>&\"</a>"), "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+  EXPECT_EQ(mh::report::html_escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
   EXPECT_EQ(mh::report::html_escape("plain text"), "plain text");
   EXPECT_EQ(mh::report::html_escape(""), "");
 }

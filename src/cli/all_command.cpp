@@ -2,18 +2,18 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 #include <sstream>
 
 #include "cli/duration.hpp"
 #include "cli/hardware_suite.hpp"
 #include "cli/model_suite.hpp"
-#include "cli/stress_command.hpp"
 #include "cli/report_command.hpp"
+#include "cli/stress_command.hpp"
 #include "cli/suite.hpp"
 #include "cli/tsan_phase.hpp"
 #include "litmus/parse_error.hpp"
@@ -63,8 +63,9 @@ void print_tsan_line(const TsanPhase& tsan, const std::string& binary, bool skip
     return;
   }
   if (binary.empty()) {
-    std::cout << "TSan: no TSan build beside this one (build it with 'cmake --workflow --preset tsan' to add the "
-                 "TSan suite)\n";
+    std::cout
+        << "TSan: no TSan build beside this one (build it with 'cmake --workflow --preset tsan' to add the "
+           "TSan suite)\n";
     return;
   }
   if (!tsan.ran && tsan.error.empty()) {
@@ -78,19 +79,23 @@ void print_tsan_line(const TsanPhase& tsan, const std::string& binary, bool skip
   int passed = 0, failed = 0, not_run = 0, blind = 0;
   for (const auto& record : tsan.records) {
     const std::string verdict = record["verdict"].get<std::string>();
-    if (verdict == "pass") ++passed;
-    else if (verdict == "not-run") ++not_run;
-    else ++failed;
+    if (verdict == "pass")
+      ++passed;
+    else if (verdict == "not-run")
+      ++not_run;
+    else
+      ++failed;
     if (verdict == "pass" && record["differs_from_model"] == true) ++blind;
   }
-  std::cout << fmt::format("TSan ({}): {} as expected ({} where TSan and the model disagree, as expected), {} differ{} "
-                           "({:.2f} s)\n",
-                           binary, passed, blind, failed,
-                           not_run > 0 ? fmt::format("; budget spent: {} tests not run", not_run) : std::string(),
-                           tsan.seconds);
+  std::cout << fmt::format(
+      "TSan ({}): {} as expected ({} where TSan and the model disagree, as expected), {} differ{} "
+      "({:.2f} s)\n",
+      binary, passed, blind, failed,
+      not_run > 0 ? fmt::format("; budget spent: {} tests not run", not_run) : std::string(), tsan.seconds);
   for (const auto& record : tsan.records)
     if (record["verdict"] == "fail")
-      std::cout << "  FAIL " << record["name"].get<std::string>() << ": " << report::status_reason(record) << "\n";
+      std::cout << "  FAIL " << record["name"].get<std::string>() << ": " << report::status_reason(record)
+                << "\n";
 }
 
 }  // namespace
@@ -130,7 +135,8 @@ int run_all(const AllOptions& options) {
   }
   fs::create_directories(options.output_dir, ec);
   if (ec || !fs::is_directory(options.output_dir)) {
-    std::cerr << "memharness: cannot create output directory " << options.output_dir << ": " << ec.message() << "\n";
+    std::cerr << "memharness: cannot create output directory " << options.output_dir << ": " << ec.message()
+              << "\n";
     return 2;
   }
   // Records of finished tests go to a partial file as they complete, so a
@@ -173,21 +179,24 @@ int run_all(const AllOptions& options) {
     const auto hardware_start = std::chrono::steady_clock::now();
     if (hardware_budget > 0) {
       const std::vector<litmus::Test> tests = hardware_suite_tests(suite_dir);
-      if (terminal) std::cerr << fmt::format("\r\033[Khardware litmus: {} tests\n", tests.size()) << std::flush;
+      if (terminal)
+        std::cerr << fmt::format("\r\033[Khardware litmus: {} tests\n", tests.size()) << std::flush;
       HardwareSettings barrier;
       hardware = run_hardware_tests(tests, barrier, hardware_budget * 0.6, nullptr, terminal, append_record);
       // A hung test leaves its threads running: nothing more runs beside them.
-      const bool hung = std::any_of(hardware.records.begin(), hardware.records.end(), [](const nlohmann::json& r) {
-        return r.contains("evidence") && r["evidence"].contains("hang");
-      });
+      const bool hung = std::any_of(
+          hardware.records.begin(), hardware.records.end(),
+          [](const nlohmann::json& r) { return r.contains("evidence") && r["evidence"].contains("hang"); });
       HardwareSettings perpetual;
       perpetual.mode = run::Mode::perpetual;
       std::vector<litmus::Test> perpetual_tests;
       for (const auto& test : tests)
         if (!hung && !run::perpetual_unsupported(test)) perpetual_tests.push_back(test);
-      const double left = hardware_budget - std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                                                          hardware_start).count();
-      HardwareOutcome second = run_hardware_tests(perpetual_tests, perpetual, left, nullptr, terminal, append_record);
+      const double left =
+          hardware_budget -
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
+      HardwareOutcome second =
+          run_hardware_tests(perpetual_tests, perpetual, left, nullptr, terminal, append_record);
       for (auto& record : second.records) hardware.records.push_back(record);
       hardware.passed += second.passed;
       hardware.failed += second.failed;
@@ -196,7 +205,8 @@ int run_all(const AllOptions& options) {
       hardware.weak_outcomes += second.weak_outcomes;
       for (auto& failure : second.failures) hardware.failures.push_back(failure);
     }
-    hardware_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
+    hardware_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - hardware_start).count();
     // The TSan suite, in the tsan preset's build when there is one.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // With no stress phase after it, TSan may take all that is left.
@@ -233,7 +243,8 @@ int run_all(const AllOptions& options) {
     std::cerr << error.what() << "\n";
     return 2;
   } catch (const report::ResultsError& error) {
-    std::cerr << "memharness: internal error: the results just written do not read back: " << error.what() << "\n";
+    std::cerr << "memharness: internal error: the results just written do not read back: " << error.what()
+              << "\n";
     return 2;
   } catch (const std::exception& error) {
     std::cerr << "memharness: " << error.what() << "\n";
@@ -256,26 +267,31 @@ int run_all(const AllOptions& options) {
     std::cout << "hardware litmus: skipped (--skip hardware)\n";
   else
     std::cout << fmt::format(
-        "hardware litmus ({}{}): {} passed, {} failed, {} skipped, {} unjudged; {} weak outcomes observed ({:.2f} "
+        "hardware litmus ({}{}): {} passed, {} failed, {} skipped, {} unjudged; {} weak outcomes observed "
+        "({:.2f} "
         "s)\n",
-        run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "", hardware.passed,
-        hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes, hardware_seconds);
+        run::host_arch_name(run::host_arch()), report::detect_host().emulated ? ", emulated" : "",
+        hardware.passed, hardware.failed, hardware.skipped, hardware.unjudged, hardware.weak_outcomes,
+        hardware_seconds);
   for (const auto& line : hardware.failures) std::cout << "  FAIL " << line << "\n";
   print_tsan_line(tsan, tsan_binary, skip_tsan);
   if (stress_ran) {
     std::cout << fmt::format(
-        "stress: {} pass, {} failed, {} hunted bugs found, {} not found (warning), {} clean{}\n", stress.passed,
-        stress.failed, stress.found, stress.not_found, stress.clean,
-        stress.not_run > 0 ? fmt::format("; budget exhausted: {} variants not run", stress.not_run) : std::string());
+        "stress: {} pass, {} failed, {} hunted bugs found, {} not found (warning), {} clean{}\n",
+        stress.passed, stress.failed, stress.found, stress.not_found, stress.clean,
+        stress.not_run > 0 ? fmt::format("; budget exhausted: {} variants not run", stress.not_run)
+                           : std::string());
     for (const auto& record : stress.records)
       if (record["verdict"] == "fail")
         std::cout << "  FAIL " << record["name"].get<std::string>() << ": "
-                  << (record["first_failure"].is_null() ? record["error"].is_null() ? std::string("failed")
-                                                                                     : record["error"].get<std::string>()
+                  << (record["first_failure"].is_null() ? record["error"].is_null()
+                                                              ? std::string("failed")
+                                                              : record["error"].get<std::string>()
                                                         : record["first_failure"]["kind"].get<std::string>())
                   << "\n";
   } else {
-    std::cout << (skip_stress ? "stress: skipped (--skip stress)\n" : "stress: not run (the budget was spent)\n");
+    std::cout << (skip_stress ? "stress: skipped (--skip stress)\n"
+                              : "stress: not run (the budget was spent)\n");
   }
   std::cout << "results: " << results << "\n";
   print_report_summary(merged, report_paths, std::cout, false);
@@ -286,7 +302,8 @@ int run_all(const AllOptions& options) {
   // No TSan build is not a failure (the summary says how to add one); a TSan
   // run that failed, differed or did not finish its tests is.
   const bool tsan_as_expected = !tsan.ran || (tsan.error.empty() && tsan.exit_code == 0);
-  return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress_as_expected && tsan_as_expected
+  return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress_as_expected &&
+                 tsan_as_expected
              ? 0
              : 1;
 }

@@ -10,11 +10,11 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
 #include "check/model_registry.hpp"
 #include "cli/duration.hpp"
 #include "cli/model_suite.hpp"
-#include "report/atomic_file.hpp"
 #include "report/litmus_json.hpp"
 #include "report/model_check_json.hpp"
 
@@ -229,14 +229,7 @@ int run_check_command(const CheckCommandOptions& options) {
     std::cout << fmt::format("{} models: {} as expected, {} differ, {:.3f} s\n", models.size(),
                              models.size() - differences.size(), differences.size(), total_seconds);
   for (const auto& line : differences) std::cerr << line << "\n";
-  if (!options.json.empty()) {
-    try {
-      report::write_file_atomically(options.json, report::results_document(records).dump(2) + "\n");
-    } catch (const std::exception& error) {
-      std::cerr << "memharness: " << error.what() << "\n";
-      return 2;
-    }
-  }
+  if (!write_json_output(options.json, records)) return 2;
   return differences.empty() ? 0 : 1;
 }
 

@@ -8,11 +8,11 @@
 #include <map>
 #include <optional>
 
+#include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
 #include "axiom/checker.hpp"
 #include "litmus/expectations.hpp"
 #include "litmus/parser.hpp"
-#include "report/atomic_file.hpp"
 #include "report/herd_format.hpp"
 #include "report/litmus_json.hpp"
 
@@ -90,14 +90,7 @@ int run_litmus_check(const LitmusCheckOptions& options) {
     }
     records.push_back(std::move(record));
   }
-  if (!options.json.empty()) {
-    try {
-      report::write_file_atomically(options.json, report::results_document(records).dump(2) + "\n");
-    } catch (const std::exception& error) {
-      std::cerr << "memharness: " << error.what() << "\n";
-      return 2;
-    }
-  }
+  if (!write_json_output(options.json, records)) return 2;
   return exit_code;
 }
 

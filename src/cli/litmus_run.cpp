@@ -10,10 +10,9 @@
 
 #include "cli/duration.hpp"
 #include "cli/hardware_suite.hpp"
+#include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
 #include "litmus/parser.hpp"
-#include "report/atomic_file.hpp"
-#include "report/litmus_json.hpp"
 #include "run/runner.hpp"
 
 namespace mh::cli {
@@ -93,14 +92,7 @@ int run_litmus_run(const LitmusRunOptions& options) {
   }
   for (const auto& failure : outcome.failures) std::cerr << "memharness: " << failure << "\n";
   const nlohmann::json& records = outcome.records;
-  if (!options.json.empty()) {
-    try {
-      report::write_file_atomically(options.json, report::results_document(records).dump(2) + "\n");
-    } catch (const std::exception& error) {
-      std::cerr << "memharness: " << error.what() << "\n";
-      return 2;
-    }
-  }
+  if (!write_json_output(options.json, records)) return 2;
   return outcome.failed > 0 ? 1 : 0;
 }
 

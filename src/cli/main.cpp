@@ -20,7 +20,8 @@ int main(int argc, char** argv) try {
   app.set_version_flag("--version", std::string("memharness ") + MEMHARNESS_VERSION);
   app.require_subcommand(1);
 
-  auto* litmus = app.add_subcommand("litmus", "Litmus tests: check them against memory models, or run them on this machine's cores");
+  auto* litmus = app.add_subcommand(
+      "litmus", "Litmus tests: check them against memory models, or run them on this machine's cores");
   litmus->require_subcommand(1);
   mh::cli::LitmusCheckOptions check;
   auto* litmus_check = litmus->add_subcommand(
@@ -36,40 +37,49 @@ int main(int argc, char** argv) try {
   mh::cli::LitmusRunOptions hardware;
   auto* litmus_run = litmus->add_subcommand(
       "run", "Run litmus files on this machine's cores; every observed state is judged by the host's model");
-  litmus_run->add_option("files", hardware.files, "Litmus files (C anywhere; X86 on x86-64; AArch64 on AArch64)")
+  litmus_run
+      ->add_option("files", hardware.files, "Litmus files (C anywhere; X86 on x86-64; AArch64 on AArch64)")
       ->required();
-  litmus_run->add_option("--budget", hardware.budget, "Time for the whole command, shared by the tests (e.g. 2s, 1m)")
+  litmus_run
+      ->add_option("--budget", hardware.budget,
+                   "Time for the whole command, shared by the tests (e.g. 2s, 1m)")
       ->capture_default_str();
   litmus_run->add_option("--mode", hardware.mode, "barrier, timebase or perpetual (docs/hardware.md)")
       ->capture_default_str();
-  litmus_run->add_option("--affinity", hardware.affinity,
-                         "distinct-cores (one thread per core), smt-siblings, or none (the scheduler places them)")
+  litmus_run
+      ->add_option("--affinity", hardware.affinity,
+                   "distinct-cores (one thread per core), smt-siblings, or none (the scheduler places them)")
       ->capture_default_str();
-  litmus_run->add_option("--size", hardware.size,
-                         "Instances per batch (barrier, timebase); thousands of iterations per chunk (perpetual)")
+  litmus_run
+      ->add_option("--size", hardware.size,
+                   "Instances per batch (barrier, timebase); thousands of iterations per chunk (perpetual)")
       ->capture_default_str();
   litmus_run->add_option("--stride", hardware.stride, "Bytes between two locations of one instance")
       ->capture_default_str();
-  litmus_run->add_option("--delay", hardware.max_delay, "Largest random start delay, in spin-loop turns (0: none)")
+  litmus_run
+      ->add_option("--delay", hardware.max_delay, "Largest random start delay, in spin-loop turns (0: none)")
       ->capture_default_str();
   litmus_run->add_option("--seed", hardware.seed, "Seed of the random start delays")->capture_default_str();
-  litmus_run->add_option("--iterations", hardware.iterations,
-                         "Stop each test after this many instances, or at its share of the budget if that comes "
-                         "first (0: the budget alone)")
+  litmus_run
+      ->add_option("--iterations", hardware.iterations,
+                   "Stop each test after this many instances, or at its share of the budget if that comes "
+                   "first (0: the budget alone)")
       ->capture_default_str();
   litmus_run->add_flag("--no-progress", hardware.quiet_progress, "No progress line on a terminal");
   litmus_run->add_option("--json", hardware.json, "Write the results JSON (docs/results.md) to this file");
 
   mh::cli::StressOptions stress;
   auto* stress_command = app.add_subcommand(
-      "stress", "Run the protocols' stress variants (real pipes, futexes, shared memory, semaphores) on this "
-                "machine's cores");
+      "stress",
+      "Run the protocols' stress variants (real pipes, futexes, shared memory, semaphores) on this "
+      "machine's cores");
   mh::cli::add_stress_options(*stress_command, stress);
 
   mh::cli::TsanOptions tsan;
   auto* tsan_command = app.add_subcommand(
-      "tsan", "Run the ThreadSanitizer suite (a TSan build): C litmus tests, stress variants and probes, each "
-              "TSan verdict compared with the model's (docs/tsan.md)");
+      "tsan",
+      "Run the ThreadSanitizer suite (a TSan build): C litmus tests, stress variants and probes, each "
+      "TSan verdict compared with the model's (docs/tsan.md)");
   mh::cli::add_tsan_options(*tsan_command, tsan);
 
   mh::cli::ReportOptions report_options;
@@ -83,9 +93,10 @@ int main(int argc, char** argv) try {
       "check", "Model-check registered models (models/, MH_MODEL) against their expected errors");
   check_command->add_option("models", model_check.models, "Model names (default: every registered model)");
   check_command->add_flag("--list", model_check.list, "List the models: name, expected verdict, description");
-  check_command->add_flag("--traces", model_check.traces,
-                          "Print the trace of every error found, expected ones too (default: only of results that "
-                          "differ from their expectation, and of models named on the command line)");
+  check_command->add_flag(
+      "--traces", model_check.traces,
+      "Print the trace of every error found, expected ones too (default: only of results that "
+      "differ from their expectation, and of models named on the command line)");
   check_command->add_option("--json", model_check.json,
                             "Write the results JSON (docs/results.md) to this file");
   check_command->add_option("--model", model_check.memory_model,
@@ -112,17 +123,19 @@ int main(int argc, char** argv) try {
 
   mh::cli::AllOptions all;
   auto* all_command = app.add_subcommand("all", "The main job: run every check and write the results");
-  all_command->add_option("-o,--output", all.output_dir,
-                          "Folder for results.json and the report (index.html, summary.md, junit.xml)")
+  all_command
+      ->add_option("-o,--output", all.output_dir,
+                   "Folder for results.json and the report (index.html, summary.md, junit.xml)")
       ->required();
   all_command->add_option("--budget", all.budget, "Time budget for the whole job, e.g. 90s, 2m")
       ->capture_default_str();
   all_command->add_option("--suite", all.suite_dir, "Litmus suite directory (default: the shipped suite)");
   all_command
-      ->add_option("--skip", all.skip,
-                   "Phases to leave out, comma-separated: hardware (the litmus suite on this machine's cores), "
-                   "tsan (the TSan suite, run when build/tsan/memharness exists), stress (the protocols' stress "
-                   "variants)")
+      ->add_option(
+          "--skip", all.skip,
+          "Phases to leave out, comma-separated: hardware (the litmus suite on this machine's cores), "
+          "tsan (the TSan suite, run when build/tsan/memharness exists), stress (the protocols' stress "
+          "variants)")
       ->delimiter(',');
 
 #endif
@@ -139,7 +152,8 @@ int main(int argc, char** argv) try {
     // CLI11 reports an unknown command as a missing one; name it instead.
     std::string reason = e.what();
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty())
-      reason = std::string("unknown command '") + argv[1] + "' (commands: litmus, check, stress, tsan, report, all)";
+      reason = std::string("unknown command '") + argv[1] +
+               "' (commands: litmus, check, stress, tsan, report, all)";
     else if (litmus->parsed() && argc > 2 && argv[2][0] != '-' && litmus->get_subcommands().empty())
       reason = std::string("unknown command 'litmus ") + argv[2] + "' (litmus commands: check, run)";
     std::cerr << "memharness: " << reason << "\n(run 'memharness --help' for usage)\n";

@@ -1,7 +1,7 @@
 #include "cli/report_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <iostream>
@@ -12,16 +12,18 @@
 namespace mh::cli {
 
 void add_report_options(CLI::App& command, ReportOptions& options) {
-  command.add_option("files", options.files,
-                     "Results files (results.json of `all`, --json of the other commands, results.partial.jsonl of "
-                     "an unfinished run, or a folder holding results.json)")
+  command
+      .add_option(
+          "files", options.files,
+          "Results files (results.json of `all`, --json of the other commands, results.partial.jsonl of "
+          "an unfinished run, or a folder holding results.json)")
       ->required();
   command.add_option("-o,--output", options.output_dir, "Folder for index.html, summary.md and junit.xml")
       ->required();
 }
 
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out,
-                          bool with_counts) {
+void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths,
+                          std::ostream& out, bool with_counts) {
   using report::Status;
   const std::size_t failures = merged.count(Status::fail);
   out << fmt::format("report: {} ({} results, {} host{}): {}\n", paths.html, merged.entries.size(),
@@ -44,9 +46,10 @@ void print_report_summary(const report::MergedResults& merged, const report::Rep
         ++total;
       }
     if (total == 0) continue;
-    out << fmt::format("  {:<17} {:>4}: {} as expected ({} interesting), {} failed, {} unsettled, {} skipped\n", title,
-                       total, counts[Status::pass] + counts[Status::interesting], counts[Status::interesting],
-                       counts[Status::fail], counts[Status::unsettled], counts[Status::skipped]);
+    out << fmt::format(
+        "  {:<17} {:>4}: {} as expected ({} interesting), {} failed, {} unsettled, {} skipped\n", title,
+        total, counts[Status::pass] + counts[Status::interesting], counts[Status::interesting],
+        counts[Status::fail], counts[Status::unsettled], counts[Status::skipped]);
   }
   std::size_t shown = 0;
   for (const auto& entry : merged.entries) {

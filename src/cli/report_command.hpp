@@ -28,7 +28,7 @@ int run_report_command(const ReportOptions& options);
 
 // The one screen both `report` and `all` print: where the report is, the
 // verdict, counts per kind (`all` prints its own per phase), the first failures.
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths, std::ostream& out,
-                          bool with_counts = true);
+void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths,
+                          std::ostream& out, bool with_counts = true);
 
 }  // namespace mh::cli

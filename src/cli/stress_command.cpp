@@ -10,10 +10,9 @@
 #include <stdexcept>
 
 #include "cli/duration.hpp"
+#include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
-#include "report/atomic_file.hpp"
 #include "report/host.hpp"
-#include "report/litmus_json.hpp"
 #include "stress/object_names.hpp"
 #include "stress/supervisor.hpp"
 
@@ -263,14 +262,7 @@ int run_stress_command(const StressOptions& options) {
   const bool terminal = !options.quiet_progress && ::isatty(STDERR_FILENO) != 0;
   const StressSummary summary = run_variants(variants, suite, std::cout, terminal, nullptr);
   if (summary.interrupted_by != 0) return 128 + summary.interrupted_by;
-  if (!options.json.empty()) {
-    try {
-      report::write_file_atomically(options.json, report::results_document(summary.records).dump(2) + "\n");
-    } catch (const std::exception& error) {
-      std::cerr << "memharness: " << error.what() << "\n";
-      return 2;
-    }
-  }
+  if (!write_json_output(options.json, summary.records)) return 2;
   // Variants the budget left out are verdicts not established.
   return summary.failed > 0 || summary.not_run > 0 ? 1 : 0;
 }

@@ -3,19 +3,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
-#include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "cli/duration.hpp"
+#include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
 #include "cli/tsan_phase.hpp"
-#include "report/atomic_file.hpp"
 #include "report/host.hpp"
-#include "report/litmus_json.hpp"
 #include "run/thread_sanitizer.hpp"
 #include "stress/variant.hpp"
 #include "tsan/expectations.hpp"
@@ -63,9 +62,10 @@ void add_tsan_options(CLI::App& command, TsanOptions& options) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100'000'000}));
   command.add_option("--stress-budget", options.stress_budget, "Time for each stress variant, e.g. 2s")
       ->capture_default_str();
-  command.add_option("--budget", options.budget,
-                     "Time for the whole suite, e.g. 40s: tests not started within it are recorded as not run "
-                     "(exit 1); default: no limit");
+  command.add_option(
+      "--budget", options.budget,
+      "Time for the whole suite, e.g. 40s: tests not started within it are recorded as not run "
+      "(exit 1); default: no limit");
   command.add_option("--json", options.json, "Write the results JSON (docs/results.md) to this file");
   command.add_option("--keep-logs", options.keep_logs,
                      "Keep each run's TSan logs and output in this folder (default: removed)");
@@ -92,7 +92,8 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   }
   const double budget = options.budget.empty() ? 0.0 : parse_duration_seconds(options.budget);
   if (!options.budget.empty() && budget < 1) {
-    std::cerr << "memharness: --budget '" << options.budget << "' is not a duration of at least 1 s (e.g. 40s, 2m)\n";
+    std::cerr << "memharness: --budget '" << options.budget
+              << "' is not a duration of at least 1 s (e.g. 40s, 2m)\n";
     return 2;
   }
   if (!options.json.empty() && !json_path_writable(options.json)) return 2;
@@ -177,7 +178,8 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   int differ = 0, disagree_with_model = 0, not_run = 0;
   const auto start = std::chrono::steady_clock::now();
   for (const auto& test : chosen) {
-    if (budget > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget) {
+    if (budget > 0 &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget) {
       nlohmann::json record = tsan::not_run_record(test);
       record["host"] = host;
       records.push_back(std::move(record));
@@ -211,16 +213,10 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
                         disagree_with_model)
           : "");
   if (not_run > 0)
-    std::cout << fmt::format("budget of {} spent: {} tests not run (recorded as not-run)\n", options.budget, not_run);
+    std::cout << fmt::format("budget of {} spent: {} tests not run (recorded as not-run)\n", options.budget,
+                             not_run);
   if (!keep) fs::remove_all(work, error);
-  if (!options.json.empty()) {
-    try {
-      report::write_file_atomically(options.json, report::results_document(records).dump(2) + "\n");
-    } catch (const std::exception& failure) {
-      std::cerr << "memharness: " << failure.what() << "\n";
-      return 2;
-    }
-  }
+  if (!write_json_output(options.json, records)) return 2;
   return differ > 0 || not_run > 0 ? 1 : 0;
 }
 

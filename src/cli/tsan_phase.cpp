@@ -6,11 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -60,15 +60,16 @@ TsanPhase run_tsan_phase(const std::string& binary, const std::string& output_di
   // defaults fit the whole suite in about 30 s on 2 cores, and every expected
   // race still shows (docs/performance.md, "The TSan suite").
   const std::string budget = fmt::format("{}s", std::max(1, static_cast<int>(budget_seconds) - 1));
-  std::vector<std::string> args{binary,   "tsan",          "--budget", budget, "--stress-budget",
-                                "0.5s",   "--iterations",  "5000",     "--json", json};
+  std::vector<std::string> args{binary, "tsan",         "--budget", budget,   "--stress-budget",
+                                "0.5s", "--iterations", "5000",     "--json", json};
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, phase.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, phase.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = -1;
@@ -94,16 +95,16 @@ TsanPhase run_tsan_phase(const std::string& binary, const std::string& output_di
       killed = true;
     }
     if (show_progress)
-      std::cerr << fmt::format("\r\033[KTSan suite: {} tests done, {:.0f} s of {:.0f} s", tests_finished(phase.log),
-                               phase.seconds, budget_seconds)
+      std::cerr << fmt::format("\r\033[KTSan suite: {} tests done, {:.0f} s of {:.0f} s",
+                               tests_finished(phase.log), phase.seconds, budget_seconds)
                 << std::flush;
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   phase.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (show_progress) std::cerr << "\r\033[K" << std::flush;
   if (killed) {
-    phase.error = fmt::format("killed after {:.0f} s, far past its budget of {:.0f} s (its output: {})", phase.seconds,
-                              budget_seconds, phase.log);
+    phase.error = fmt::format("killed after {:.0f} s, far past its budget of {:.0f} s (its output: {})",
+                              phase.seconds, budget_seconds, phase.log);
     return phase;
   }
   phase.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -15,9 +15,12 @@ using nlohmann::json;
 std::string cell(std::string text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -28,7 +31,6 @@ constexpr std::array<std::pair<const char*, const char*>, 5> kKinds{{{"litmus-mo
                                                                      {"stress", "stress"},
                                                                      {"tsan", "TSan"}}};
 
-
 }  // namespace
 
 std::string markdown_summary(const MergedResults& merged) {
@@ -37,18 +39,22 @@ std::string markdown_summary(const MergedResults& merged) {
   out += failures > 0 ? fmt::format("**{} failure{}** in {} results.\n\n", failures, failures == 1 ? "" : "s",
                                     merged.entries.size())
                       : fmt::format("**All as expected** ({} results).\n\n", merged.entries.size());
-  out += "| host | arch | CPU | cores | kernel | compiler | emulated | memharness |\n|---|---|---|---|---|---|---|---|\n";
+  out +=
+      "| host | arch | CPU | cores | kernel | compiler | emulated | memharness "
+      "|\n|---|---|---|---|---|---|---|---|\n";
   for (const ReportHost& host : merged.hosts) {
     const json& info = host.info;
     std::string versions;
     for (const auto& v : host.tool_versions) versions += (versions.empty() ? "" : ", ") + v;
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(host.label), cell(info.value("arch", "?")),
-                       cell(info.value("cpu_model", "?")),
-                       info.contains("cores") ? info["cores"].dump() : std::string("?"),
-                       cell(info.value("kernel", "?")), cell(info.value("compiler", "?") + " " + info.value("flags", "")),
-                       info.contains("emulated") ? (info.value("emulated", false) ? "yes" : "no") : "?", cell(versions));
+    out += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} |\n", cell(host.label), cell(info.value("arch", "?")),
+        cell(info.value("cpu_model", "?")), info.contains("cores") ? info["cores"].dump() : std::string("?"),
+        cell(info.value("kernel", "?")), cell(info.value("compiler", "?") + " " + info.value("flags", "")),
+        info.contains("emulated") ? (info.value("emulated", false) ? "yes" : "no") : "?", cell(versions));
   }
-  out += "\n| results | as expected | of them interesting | failed | unsettled | skipped |\n|---|---|---|---|---|---|\n";
+  out +=
+      "\n| results | as expected | of them interesting | failed | unsettled | skipped "
+      "|\n|---|---|---|---|---|---|\n";
   for (const auto& [kind, title] : kKinds) {
     std::map<Status, std::size_t> counts;
     std::size_t total = 0;
@@ -74,11 +80,12 @@ std::string markdown_summary(const MergedResults& merged) {
       std::string label = r["name"].get<std::string>();
       if (r.contains("model") && r["kind"] != "tsan") label += " (" + r["model"].get<std::string>() + ")";
       lines += fmt::format("- `{}` {}{}: {}\n", r["kind"].get<std::string>(), label,
-                           merged.hosts.size() > 1 ? " on " + merged.hosts[entry.host].label : "", status_reason(r));
+                           merged.hosts.size() > 1 ? " on " + merged.hosts[entry.host].label : "",
+                           status_reason(r));
     }
     if (total == 0) continue;
-    out += fmt::format("\n## {} ({})\n\n", status == Status::fail ? "Failures" : "Unsettled: no verdict established",
-                       total);
+    out += fmt::format("\n## {} ({})\n\n",
+                       status == Status::fail ? "Failures" : "Unsettled: no verdict established", total);
     out += lines;
     if (total > 50) out += fmt::format("- … and {} more: see index.html\n", total - 50);
   }

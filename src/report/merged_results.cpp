@@ -31,13 +31,13 @@ std::string host_label(const json& host) {
 }
 
 std::size_t MergedResults::count(Status status) const {
-  return static_cast<std::size_t>(
-      std::count_if(entries.begin(), entries.end(), [status](const ReportEntry& e) { return e.status == status; }));
+  return static_cast<std::size_t>(std::count_if(
+      entries.begin(), entries.end(), [status](const ReportEntry& e) { return e.status == status; }));
 }
 
 MergedResults merge_results(const std::vector<ResultsFile>& files) {
   MergedResults merged;
-  std::map<std::string, std::size_t> host_index;  // host object, dumped (keys sorted) -> index
+  std::map<std::string, std::size_t> host_index;       // host object, dumped (keys sorted) -> index
   std::set<std::pair<std::size_t, std::string>> seen;  // (host, record) already taken
   std::size_t duplicates = 0;
   std::map<std::string, std::vector<std::string>> files_by_version;
@@ -68,9 +68,10 @@ MergedResults merge_results(const std::vector<ResultsFile>& files) {
     merged.files.push_back(file.path);
     files_by_version[file.tool_version].push_back(file.path);
     if (file.partial)
-      merged.notes.push_back(fmt::format("{} holds the records of a run that did not finish: what it did not reach "
-                                         "is missing, not passed",
-                                         file.path));
+      merged.notes.push_back(
+          fmt::format("{} holds the records of a run that did not finish: what it did not reach "
+                      "is missing, not passed",
+                      file.path));
     for (const json& record : file.results) {
       // A stress record names its own machine: merged stress results keep theirs.
       const json& info = record.contains("host") && record["host"].is_object() && !record["host"].empty()
@@ -85,7 +86,8 @@ MergedResults merge_results(const std::vector<ResultsFile>& files) {
     }
     if (file.results.empty()) host_of(file.host, file);
   }
-  if (merged.entries.empty()) throw ResultsError("no results to report: every file given has an empty results list");
+  if (merged.entries.empty())
+    throw ResultsError("no results to report: every file given has an empty results list");
 
   if (files_by_version.size() > 1) {
     std::string list;
@@ -100,9 +102,10 @@ MergedResults merge_results(const std::vector<ResultsFile>& files) {
         list, kResultsSchemaVersion));
   }
   if (duplicates > 0)
-    merged.notes.push_back(fmt::format("{} record{} appeared more than once for the same host (a file given twice?) "
-                                       "and {} counted once",
-                                       duplicates, duplicates == 1 ? "" : "s", duplicates == 1 ? "is" : "are"));
+    merged.notes.push_back(
+        fmt::format("{} record{} appeared more than once for the same host (a file given twice?) "
+                    "and {} counted once",
+                    duplicates, duplicates == 1 ? "" : "s", duplicates == 1 ? "is" : "are"));
   // Two different machines that print alike still get columns of their own.
   std::map<std::string, int> label_uses;
   for (auto& host : merged.hosts)

@@ -18,7 +18,8 @@ ReportPaths write_report_files(const MergedResults& merged, const std::string& d
   std::error_code error;
   fs::create_directories(dir, error);
   if (!fs::is_directory(dir, error))
-    throw std::runtime_error(dir + ": cannot create the report folder" + (error ? ": " + error.message() : ""));
+    throw std::runtime_error(dir + ": cannot create the report folder" +
+                             (error ? ": " + error.message() : ""));
   const ReportPaths paths{(fs::path(dir) / "index.html").string(), (fs::path(dir) / "summary.md").string(),
                           (fs::path(dir) / "junit.xml").string()};
   write_file_atomically(paths.html, html);

@@ -14,7 +14,8 @@ std::string text_or(const json& value, const std::string& fallback) {
 
 bool weak_outcome_observed(const json& record) {
   for (const auto& entry : record["evidence"].value("histogram", json::array()))
-    if (entry.value("count", 0.0) > 0 && entry["allowed"] == true && entry["allowed_by_sc"] == false) return true;
+    if (entry.value("count", 0.0) > 0 && entry["allowed"] == true && entry["allowed_by_sc"] == false)
+      return true;
   return false;
 }
 
@@ -61,11 +62,16 @@ Status record_status(const json& record) {
 
 const char* status_word(Status status) {
   switch (status) {
-    case Status::fail: return "fail";
-    case Status::unsettled: return "unsettled";
-    case Status::skipped: return "skipped";
-    case Status::interesting: return "interesting";
-    case Status::pass: return "pass";
+    case Status::fail:
+      return "fail";
+    case Status::unsettled:
+      return "unsettled";
+    case Status::skipped:
+      return "skipped";
+    case Status::interesting:
+      return "interesting";
+    case Status::pass:
+      return "pass";
   }
   return "fail";
 }
@@ -77,8 +83,9 @@ std::string status_reason(const json& record) {
     const json& evidence = record["evidence"];
     if (verdict == "too-large") return "too large to check: " + text_or(evidence["too_large"], "");
     const json& expectation = record["expectation"];
-    std::string seen = fmt::format("{} {}{}", record.value("model", ""), text_or(evidence["observation"], "?"),
-                                   evidence.value("undefined", false) ? ", data race" : "");
+    std::string seen =
+        fmt::format("{} {}{}", record.value("model", ""), text_or(evidence["observation"], "?"),
+                    evidence.value("undefined", false) ? ", data race" : "");
     if (!expectation.is_object()) return seen + " (nothing expected)";
     return fmt::format("{}; expected {}{} ({})", seen, text_or(expectation["observation"], "?"),
                        expectation.value("undefined", false) ? ", data race" : "",
@@ -88,17 +95,22 @@ std::string status_reason(const json& record) {
     const json& evidence = record["evidence"];
     if (verdict == "skipped") return "skipped: " + text_or(evidence["skipped"], "");
     if (evidence.contains("hang")) return "hung: " + evidence["hang"].dump();
-    if (evidence.contains("coherence_violation")) return "coherence violation: " + evidence["coherence_violation"].dump();
+    if (evidence.contains("coherence_violation"))
+      return "coherence violation: " + evidence["coherence_violation"].dump();
     std::string forbidden, weak;
     for (const auto& entry : evidence.value("histogram", json::array())) {
       if (entry.value("count", 0.0) <= 0) continue;
       const std::string line = fmt::format("{} ({}x)", state_text(entry["state"]), entry["count"].dump());
-      if (entry["allowed"] == false) forbidden += (forbidden.empty() ? "" : ", ") + line;
-      else if (entry["allowed"] == true && entry["allowed_by_sc"] == false) weak += (weak.empty() ? "" : ", ") + line;
+      if (entry["allowed"] == false)
+        forbidden += (forbidden.empty() ? "" : ", ") + line;
+      else if (entry["allowed"] == true && entry["allowed_by_sc"] == false)
+        weak += (weak.empty() ? "" : ", ") + line;
     }
-    const std::string where = fmt::format("{} mode, {} iterations", text_or(evidence["mode"], "?"),
-                                          evidence["iterations"].dump());
-    if (!forbidden.empty()) return fmt::format("forbidden by {} and observed: {}; {}", record.value("model", "?"), forbidden, where);
+    const std::string where =
+        fmt::format("{} mode, {} iterations", text_or(evidence["mode"], "?"), evidence["iterations"].dump());
+    if (!forbidden.empty())
+      return fmt::format("forbidden by {} and observed: {}; {}", record.value("model", "?"), forbidden,
+                         where);
     if (verdict == "unjudged") return "not judged: the model could not enumerate the test; " + where;
     if (!weak.empty()) return fmt::format("weak outcome observed: {}; {}", weak, where);
     return "every observed state allowed by " + record.value("model", "?") + "; " + where;
@@ -117,14 +129,16 @@ std::string status_reason(const json& record) {
       return fmt::format("{} ({} violation{}), first after {:.3f} s", text_or(first["kind"], "violation"),
                          record["violations"].dump(), record["violations"] == 1 ? "" : "s",
                          first.value("at_seconds", 0.0));
-    if (verdict == "not-found") return "hunted bug not seen within the budget (a warning: this hardware may not show it)";
+    if (verdict == "not-found")
+      return "hunted bug not seen within the budget (a warning: this hardware may not show it)";
     if (verdict == "not-run") return "not run: the budget left it less than 0.1 s";
     if (verdict == "clean") return "hunted on other hardware; clean here, as expected";
     return fmt::format("no violation in {} operations", record["operations"].dump());
   }
   if (kind == "tsan") {
     if (verdict == "not-run") return "not run: the budget ran out first";
-    std::string line = fmt::format("expected {}, TSan {}", record.value("expected", "?"), record.value("observed", "?"));
+    std::string line =
+        fmt::format("expected {}, TSan {}", record.value("expected", "?"), record.value("observed", "?"));
     const std::string blind_spot = text_or(record["blind_spot"], "");
     if (!blind_spot.empty())
       line += fmt::format(" (blind spot {}: the model says {})", blind_spot, record.value("model", "?"));

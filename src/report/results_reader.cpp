@@ -26,22 +26,32 @@ enum class Type { string, number, boolean, object, array };
 
 const char* expected_name(Type type) {
   switch (type) {
-    case Type::string: return "a string";
-    case Type::number: return "a number";
-    case Type::boolean: return "a boolean";
-    case Type::object: return "an object";
-    case Type::array: return "an array";
+    case Type::string:
+      return "a string";
+    case Type::number:
+      return "a number";
+    case Type::boolean:
+      return "a boolean";
+    case Type::object:
+      return "an object";
+    case Type::array:
+      return "an array";
   }
   return "?";
 }
 
 bool has_type(const json& value, Type type) {
   switch (type) {
-    case Type::string: return value.is_string();
-    case Type::number: return value.is_number();
-    case Type::boolean: return value.is_boolean();
-    case Type::object: return value.is_object();
-    case Type::array: return value.is_array();
+    case Type::string:
+      return value.is_string();
+    case Type::number:
+      return value.is_number();
+    case Type::boolean:
+      return value.is_boolean();
+    case Type::object:
+      return value.is_object();
+    case Type::array:
+      return value.is_array();
   }
   return false;
 }
@@ -86,7 +96,8 @@ class Checker {
   void state(const json& entry, const std::string& prefix) const {
     const json& state = need(entry, prefix, "state", Type::object);
     for (const auto& [location, value] : state.items())
-      if (!value.is_string()) fail(prefix + "state." + location, "is " + type_name(value) + ", expected a string");
+      if (!value.is_string())
+        fail(prefix + "state." + location, "is " + type_name(value) + ", expected a string");
   }
 
  private:
@@ -95,7 +106,8 @@ class Checker {
 
 // The machine of a document, or of a record that names its own.
 void validate_host(const json& host, const std::string& prefix, const Checker& check) {
-  for (const char* key : {"arch", "cpu_model", "kernel", "compiler", "flags"}) check.need(host, prefix, key, Type::string);
+  for (const char* key : {"arch", "cpu_model", "kernel", "compiler", "flags"})
+    check.need(host, prefix, key, Type::string);
   check.need(host, prefix, "cores", Type::number);
   check.need(host, prefix, "emulated", Type::boolean);
 }
@@ -175,7 +187,8 @@ void validate_model_check(const json& record, const Checker& check) {
   check.optional(trace, "trace.", "relations", Type::array, false);
   if (trace.contains("relations"))
     for (std::size_t i = 0; i < trace["relations"].size(); ++i)
-      if (!trace["relations"][i].is_object()) check.fail(fmt::format("trace.relations[{}]", i), "is not an object");
+      if (!trace["relations"][i].is_object())
+        check.fail(fmt::format("trace.relations[{}]", i), "is not an object");
 }
 
 void validate_stress(const json& record, const Checker& check) {
@@ -233,7 +246,8 @@ json parse_json(const std::string& text, const std::string& path, std::size_t li
     const auto [line, column] = line_and_column(text, error.byte > 0 ? error.byte - 1 : 0);
     std::string message = error.what();
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
-    if (const auto colon = message.find(": "); colon != std::string::npos) message = message.substr(colon + 2);
+    if (const auto colon = message.find(": "); colon != std::string::npos)
+      message = message.substr(colon + 2);
     throw ResultsError(
         fmt::format("{}:{}:{}: not valid JSON: {}", path, line + line_offset, column, message));
   }
@@ -242,7 +256,8 @@ json parse_json(const std::string& text, const std::string& path, std::size_t li
 }  // namespace
 
 void validate_record(const json& record, const std::string& where) {
-  if (!record.is_object()) throw ResultsError(fmt::format("{}: is {}, expected an object", where, type_name(record)));
+  if (!record.is_object())
+    throw ResultsError(fmt::format("{}: is {}, expected an object", where, type_name(record)));
   const Checker outer(where);
   const std::string& kind = outer.need(record, "", "kind", Type::string).get_ref<const std::string&>();
   const std::string& name = outer.need(record, "", "name", Type::string).get_ref<const std::string&>();
@@ -255,9 +270,10 @@ void validate_record(const json& record, const std::string& where) {
   if (kind == "model-check") return validate_model_check(record, check);
   if (kind == "stress") return validate_stress(record, check);
   if (kind == "tsan") return validate_tsan(record, check);
-  check.fail("kind", fmt::format("'{}' is not a kind this memharness knows (litmus-model, litmus-hw, model-check, "
-                                 "stress, tsan)",
-                                 kind));
+  check.fail("kind",
+             fmt::format("'{}' is not a kind this memharness knows (litmus-model, litmus-hw, model-check, "
+                         "stress, tsan)",
+                         kind));
 }
 
 ResultsFile parse_results_text(const std::string& text, const std::string& path, bool json_lines) {
@@ -284,11 +300,16 @@ ResultsFile parse_results_text(const std::string& text, const std::string& path,
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw ResultsError(path + ": empty file");
   const json document = parse_json(text, path);
   if (!document.is_object() || !document.contains("schema"))
-    throw ResultsError(fmt::format("{}: not a memharness results file (a JSON {} without \"schema\": "
-                                   "\"memharness-results\")",
-                                   path, document.is_object() ? "object" : document.is_array() ? "array" : "value"));
+    throw ResultsError(
+        fmt::format("{}: not a memharness results file (a JSON {} without \"schema\": "
+                    "\"memharness-results\")",
+                    path,
+                    document.is_object()  ? "object"
+                    : document.is_array() ? "array"
+                                          : "value"));
   if (document["schema"] != "memharness-results")
-    throw ResultsError(fmt::format("{}: not a memharness results file (schema {})", path, document["schema"].dump()));
+    throw ResultsError(
+        fmt::format("{}: not a memharness results file (schema {})", path, document["schema"].dump()));
   const Checker check(path);
   const json& version = check.need(document, "", "schema_version", Type::number);
   if (!version.is_number_integer() || version.get<long long>() < 1)
@@ -304,13 +325,15 @@ ResultsFile parse_results_text(const std::string& text, const std::string& path,
     throw ResultsError(fmt::format(
         "{}: written by memharness {} in results schema version {}; this memharness ({}) reads version {} — "
         "run `memharness report` from memharness {} or newer to merge it",
-        path, file.tool_version, file.schema_version, MEMHARNESS_VERSION, kResultsSchemaVersion, file.tool_version));
+        path, file.tool_version, file.schema_version, MEMHARNESS_VERSION, kResultsSchemaVersion,
+        file.tool_version));
   check.need(check.need(document, "", "tool", Type::object), "tool.", "version", Type::string);
   file.host = check.need(document, "", "host", Type::object);
   validate_host(file.host, "host.", check);
   file.created = check.need(document, "", "created", Type::string).get<std::string>();
   const json& results = check.need(document, "", "results", Type::array);
-  for (std::size_t i = 0; i < results.size(); ++i) validate_record(results[i], fmt::format("{}: results[{}]", path, i));
+  for (std::size_t i = 0; i < results.size(); ++i)
+    validate_record(results[i], fmt::format("{}: results[{}]", path, i));
   file.results = results;
   return file;
 }
