@@ -63,6 +63,23 @@ constexpr const char* kResults = R"json({
      "violations": 0, "first_failure": null, "hang": null, "error": null}
   ]})json";
 
+// A second machine that never saw SB's weak outcome: in the merged table that
+// row is violet for the first host and must stay grey (zero) for this one.
+constexpr const char* kSecondHost = R"json({
+  "schema": "memharness-results", "schema_version": 1,
+  "tool": {"name": "memharness", "version": "0.1.0"},
+  "host": {"arch": "aarch64", "cpu_model": "Board CPU", "cores": 4, "kernel": "Linux 6.1", "compiler": "g++ 12.2.0",
+           "flags": "optimized", "emulated": false},
+  "created": "2026-12-04T11:00:00Z",
+  "results": [
+    {"kind": "litmus-hw", "name": "SB", "file": "x86/SB.litmus", "arch": "X86", "model": "tso",
+     "condition": "exists (0:EAX=0 /\\ 1:EAX=0)", "verdict": "pass",
+     "expectation": {"forbidden_states_observed": 0, "source": "every observed state allowed by the host's model"},
+     "evidence": {"mode": "barrier", "iterations": 500, "seconds": 0.5,
+                  "histogram": [{"state": {"0:EAX": "1", "1:EAX": "1"}, "count": 500, "satisfies": false,
+                                 "allowed": true, "allowed_by_sc": true}]}}
+  ]})json";
+
 // Runs in the page before its own script; reports into <pre id="probe">.
 constexpr const char* kProbe = R"js(<script>
 window.__errors = [];
@@ -86,7 +103,14 @@ window.addEventListener('load', function () {
                    pressed: (document.querySelector('.filters button[aria-pressed="true"]') || {}).textContent || null };
   }
   function click(filter) { document.querySelector('.filters button[data-filter="' + filter + '"]').click(); }
+  function buttonText(filter) { return document.querySelector('.filters button[data-filter="' + filter + '"]').textContent; }
   try {
+    seen.buttons = { failures: buttonText('failures'), interesting: buttonText('interesting'), all: buttonText('all') };
+    var weakRow = document.getElementById('litmus-X86/SB').querySelector('tr.interesting');
+    var cells = weakRow.querySelectorAll('td.count');
+    seen.weakRow = [];
+    for (var i = 0; i < cells.length; i++)
+      seen.weakRow.push({ text: cells[i].textContent, background: window.getComputedStyle(cells[i]).backgroundColor });
     snapshot('initial');
     click('all'); snapshot('all');
     click('interesting'); snapshot('interesting');
@@ -153,8 +177,9 @@ class ReportBrowserTest : public testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ / "results.json") << kResults;
-    const auto r =
-        mh::testing::run("report " + (dir_ / "results.json").string() + " -o " + (dir_ / "report").string());
+    std::ofstream(dir_ / "board.json") << kSecondHost;
+    const auto r = mh::testing::run("report " + (dir_ / "results.json").string() + " " +
+                                    (dir_ / "board.json").string() + " -o " + (dir_ / "report").string());
     ASSERT_EQ(r.exit_code, 1) << r.output;  // the report holds a failure
   }
   void TearDown() override {
@@ -216,6 +241,20 @@ TEST_F(ReportBrowserTest, FiltersAndFoldedTracesWork) {
   EXPECT_EQ(seen["failures"]["interesting"], 0);
   EXPECT_NE(seen["failures"]["pressed"].get<std::string>().find("failures"), std::string::npos)
       << seen["failures"];
+
+  // Each button counts the items it shows: MP fails; SB (a weak outcome) and
+  // the model's expected race are interesting; the stress variant passes.
+  EXPECT_EQ(seen["buttons"]["failures"], "failures (1)");
+  EXPECT_EQ(seen["buttons"]["interesting"], "interesting (3)");
+  EXPECT_EQ(seen["buttons"]["all"], "all (4)");
+
+  // SB's weak outcome: 40 on the first host in violet (#e8e2fb), never on the
+  // board, whose cell stays grey (#f4f4f4) although the row is violet.
+  ASSERT_EQ(seen["weakRow"].size(), 2u) << seen["weakRow"];
+  EXPECT_EQ(seen["weakRow"][0]["text"], "40");
+  EXPECT_EQ(seen["weakRow"][0]["background"], "rgb(232, 226, 251)");
+  EXPECT_EQ(seen["weakRow"][1]["text"], "0");
+  EXPECT_EQ(seen["weakRow"][1]["background"], "rgb(244, 244, 244)");
 
   // Folded until its summary is clicked; then both events show.
   EXPECT_EQ(seen["trace"]["openBefore"], false);

@@ -83,7 +83,7 @@ TEST_F(ReportCliTest, MergesTwoHostsIntoThreeFiles) {
                               write("arm.json", document("aarch64", "pass")));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("report: " + (out_ / "index.html").string()), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("(6 results, 2 hosts): all as expected"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("(6 results, 2 hosts): All as expected"), std::string::npos) << r.output;
   const std::string html = read(out_ / "index.html");
   // One count column per host: both machines' labels head the SB table.
   EXPECT_NE(html.find("x86_64 Test CPU, 4 cores"), std::string::npos);
@@ -182,6 +182,40 @@ TEST_F(ReportCliTest, BadUsageExitsTwo) {
   const CommandRun into_file = run("report " + write("b.json", document("x86_64", "pass")) + " -o " + file);
   EXPECT_EQ(into_file.exit_code, 2) << into_file.output;
   EXPECT_NE(into_file.output.find("is not a folder"), std::string::npos) << into_file.output;
+}
+
+// A result whose verdict the budget left unestablished makes the report
+// exit 1, as `all` does for the same records; the page says so.
+TEST_F(ReportCliTest, AVerdictNotEstablishedExitsOne) {
+  nlohmann::json doc = nlohmann::json::parse(document("x86_64", "pass"));
+  doc["results"][2]["verdict"] = "not-run";
+  const CommandRun r = report(write("short.json", doc.dump()));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("(3 results, 1 host): 1 not established"), std::string::npos) << r.output;
+  EXPECT_NE(read(out_ / "summary.md").find("**1 not established**"), std::string::npos);
+}
+
+// The three files are a set: when one cannot be written (here junit.xml is a
+// folder), an earlier report in the folder stays whole and unchanged.
+TEST_F(ReportCliTest, TheThreeFilesAreWrittenAsASet) {
+  fs::create_directories(out_ / "junit.xml");
+  std::ofstream(out_ / "index.html") << "earlier";
+  const CommandRun r = report(write("x86.json", document("x86_64", "pass")));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("junit.xml: exists and is not a regular file"), std::string::npos) << r.output;
+  EXPECT_EQ(read(out_ / "index.html"), "earlier");
+  EXPECT_FALSE(fs::exists(out_ / "summary.md"));
+  for (const auto& entry : fs::directory_iterator(out_))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
+}
+
+// Fields no writer reads may hold anything (a stress record's "model", say).
+TEST_F(ReportCliTest, UnreadFieldsOfAnyTypeAreLeftAlone) {
+  nlohmann::json doc = nlohmann::json::parse(document("x86_64", "pass"));
+  doc["results"][2]["model"] = 5;
+  doc["results"][2]["notes"] = {{"deep", {1, 2, 3}}};
+  const CommandRun r = report(write("extra.json", doc.dump()));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 #if !defined(__SANITIZE_ADDRESS__)

@@ -34,7 +34,7 @@ struct Attempt {
 // Runs `command` with TSAN_OPTIONS in its own process group, output to a
 // file; ends the group at `timeout`.
 Attempt run_attempt(const std::vector<std::string>& command, const std::string& options,
-                    const fs::path& output_file, double timeout) {
+                    const fs::path& output_file, double timeout, bool (*interrupted)()) {
   Attempt attempt;
   const pid_t child = ::fork();
   if (child < 0) {
@@ -63,7 +63,7 @@ Attempt run_attempt(const std::vector<std::string>& command, const std::string& 
     const pid_t done = ::waitpid(child, &attempt.status, WNOHANG);
     if (done == child) break;
     if (done < 0 && errno != EINTR) break;
-    if (Clock::now() > deadline) {
+    if (Clock::now() > deadline || (interrupted != nullptr && interrupted())) {
       attempt.timed_out = true;
       ::kill(-child, SIGKILL);
       ::waitpid(child, &attempt.status, 0);
@@ -141,8 +141,9 @@ TestOutcome run_under_tsan(const Expectation& test, const RunSettings& settings)
     fs::remove_all(dir, error);
     fs::create_directories(dir, error);
     const std::string prefix = (dir / "tsan").string();
-    const Attempt run =
-        run_attempt(outcome.command, tsan_options(prefix), dir / "output.txt", settings.timeout_seconds);
+    const Attempt run = run_attempt(outcome.command, tsan_options(prefix), dir / "output.txt",
+                                    settings.timeout_seconds, settings.interrupted);
+    if (settings.interrupted != nullptr && settings.interrupted()) break;  // the caller discards this test
     outcome.runs = attempt;
     const ReportLog log = read_report_logs(prefix, run.output);
     outcome.warnings = log.warnings;

@@ -21,6 +21,8 @@ struct RunSettings {
   std::uint64_t iterations = 20000;  // per litmus test
   std::string stress_budget = "2s";
   double timeout_seconds = 120;  // per attempt: a hang becomes an error
+  // Asked while a test runs: true ends its process group at once (Ctrl-C).
+  bool (*interrupted)() = nullptr;
 };
 
 struct TestOutcome {

@@ -69,13 +69,10 @@ void print_tsan_line(const TsanPhase& tsan, const std::string& binary, bool skip
     return;
   }
   if (!tsan.ran && tsan.error.empty()) {
-    std::cout << "TSan: not run (the budget was spent)\n";
+    std::cout << "TSan: not run (the budget was spent before its turn)\n";
     return;
   }
-  if (!tsan.error.empty()) {
-    std::cout << "TSan: FAIL " << tsan.error << "\n";
-    return;
-  }
+  if (!tsan.error.empty()) std::cout << "TSan: FAIL " << tsan.error << "\n";
   int passed = 0, failed = 0, not_run = 0, blind = 0;
   for (const auto& record : tsan.records) {
     const std::string verdict = record["verdict"].get<std::string>();
@@ -108,16 +105,22 @@ int run_all(const AllOptions& options) {
     std::cerr << "memharness: --budget '" << options.budget << "' is not a duration (e.g. 90s, 2m)\n";
     return 2;
   }
-  bool skip_hardware = false, skip_stress = false, skip_tsan = false;
+  bool skip_litmus = false, skip_models = false, skip_hardware = false, skip_stress = false,
+       skip_tsan = false;
   for (const auto& phase : options.skip) {
-    if (phase == "hardware") {
+    if (phase == "litmus") {
+      skip_litmus = true;
+    } else if (phase == "models") {
+      skip_models = true;
+    } else if (phase == "hardware") {
       skip_hardware = true;
     } else if (phase == "stress") {
       skip_stress = true;
     } else if (phase == "tsan") {
       skip_tsan = true;
     } else {
-      std::cerr << "memharness: --skip '" << phase << "' is not a phase (hardware, tsan, stress)\n";
+      std::cerr << "memharness: --skip '" << phase
+                << "' is not a phase (litmus, models, hardware, tsan, stress)\n";
       return 2;
     }
   }
@@ -167,10 +170,10 @@ int run_all(const AllOptions& options) {
   report::MergedResults merged;
   report::ReportPaths report_paths;
   try {
-    litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
+    if (!skip_litmus) litmus = run_suite(manifest, budget, show_progress("litmus check"), append_record);
     // The registered models get what the litmus suite left of the budget.
     double spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    models = run_model_suite(budget - spent, show_progress("model check"), append_record);
+    if (!skip_models) models = run_model_suite(budget - spent, show_progress("model check"), append_record);
     // The suite on this machine's cores: a fifth of the budget at most (TSan
     // and the stress variants get the rest), shared by the barrier mode for
     // every test and the perpetual mode for the tests it supports.
@@ -215,6 +218,15 @@ int run_all(const AllOptions& options) {
       if (terminal) std::cerr << fmt::format("\r\033[KTSan suite: {}\n", tsan_binary) << std::flush;
       tsan = run_tsan_phase(tsan_binary, options.output_dir, tsan_budget, terminal);
       for (const auto& record : tsan.records) append_record(record);
+      if (tsan.interrupted_by != 0) {
+        std::cerr << "memharness: interrupted; the records so far are in " << partial << "\n";
+        return 128 + tsan.interrupted_by;
+      }
+    } else if (!tsan_binary.empty()) {
+      // Recorded, as the other phases record what the budget left out.
+      tsan.records.push_back(
+          tsan_suite_record("not-run", "the budget was spent before the TSan suite's turn", 0));
+      append_record(tsan.records.back());
     }
     // The protocols' stress variants get the rest: each in its own process.
     spent = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -251,15 +263,21 @@ int run_all(const AllOptions& options) {
     return 2;
   }
 
-  std::cout << fmt::format(
-      "litmus model checking: {} passed, {} failed, {} too large ({} checks, {:.2f} s)\n", litmus.passed,
-      litmus.failed, litmus.too_large, litmus.records.size(), litmus.seconds);
+  if (skip_litmus)
+    std::cout << "litmus model checking: skipped (--skip litmus)\n";
+  else
+    std::cout << fmt::format(
+        "litmus model checking: {} passed, {} failed, {} too large ({} checks, {:.2f} s)\n", litmus.passed,
+        litmus.failed, litmus.too_large, litmus.records.size() - litmus.not_run, litmus.seconds);
   for (const auto& line : litmus.failures) std::cout << "  FAIL " << line << "\n";
   if (litmus.not_run > 0)
     std::cout << fmt::format("  budget of {} exhausted: {} checks not run\n", options.budget, litmus.not_run);
-  std::cout << fmt::format("model checking: {} passed, {} failed, {} bound reached ({} models, {:.2f} s)\n",
-                           models.passed, models.failed, models.bound_reached, models.records.size(),
-                           models.seconds);
+  if (skip_models)
+    std::cout << "model checking: skipped (--skip models)\n";
+  else
+    std::cout << fmt::format("model checking: {} passed, {} failed, {} bound reached ({} models, {:.2f} s)\n",
+                             models.passed, models.failed, models.bound_reached, models.records.size(),
+                             models.seconds);
   for (const auto& line : models.failures) std::cout << "  FAIL " << line << "\n";
   if (models.not_run > 0)
     std::cout << fmt::format("  budget of {} exhausted: {} models not run\n", options.budget, models.not_run);
@@ -294,14 +312,16 @@ int run_all(const AllOptions& options) {
                               : "stress: not run (the budget was spent)\n");
   }
   std::cout << "results: " << results << "\n";
-  print_report_summary(merged, report_paths, std::cout, false);
+  print_report_location(merged, report_paths, std::cout);
   // Checks the budget left out are verdicts not established: not "all as expected".
   const bool litmus_as_expected = litmus.failed + litmus.too_large == 0 && litmus.not_run == 0;
   const bool models_as_expected = models.failed + models.bound_reached == 0 && models.not_run == 0;
   const bool stress_as_expected = skip_stress || (stress_ran && stress.failed == 0 && stress.not_run == 0);
   // No TSan build is not a failure (the summary says how to add one); a TSan
-  // run that failed, differed or did not finish its tests is.
-  const bool tsan_as_expected = !tsan.ran || (tsan.error.empty() && tsan.exit_code == 0);
+  // suite that failed, differed, or did not run all its tests is.
+  const bool tsan_as_expected =
+      std::all_of(tsan.records.begin(), tsan.records.end(),
+                  [](const nlohmann::json& record) { return record["verdict"] == "pass"; });
   return litmus_as_expected && models_as_expected && hardware.failed == 0 && stress_as_expected &&
                  tsan_as_expected
              ? 0

@@ -133,7 +133,8 @@ int main(int argc, char** argv) try {
   all_command
       ->add_option(
           "--skip", all.skip,
-          "Phases to leave out, comma-separated: hardware (the litmus suite on this machine's cores), "
+          "Phases to leave out, comma-separated: litmus (the suite against the models), models (model "
+          "checking of models/), hardware (the litmus suite on this machine's cores), "
           "tsan (the TSan suite, run when build/tsan/memharness exists), stress (the protocols' stress "
           "variants)")
       ->delimiter(',');

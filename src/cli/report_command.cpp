@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <iostream>
-#include <map>
 
 #include "report/results_reader.hpp"
 
@@ -22,38 +21,30 @@ void add_report_options(CLI::App& command, ReportOptions& options) {
       ->required();
 }
 
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths,
-                          std::ostream& out, bool with_counts) {
-  using report::Status;
-  const std::size_t failures = merged.count(Status::fail);
+void print_report_location(const report::MergedResults& merged, const report::ReportPaths& paths,
+                           std::ostream& out) {
   out << fmt::format("report: {} ({} results, {} host{}): {}\n", paths.html, merged.entries.size(),
-                     merged.hosts.size(), merged.hosts.size() == 1 ? "" : "s",
-                     failures > 0 ? fmt::format("{} failure{}", failures, failures == 1 ? "" : "s")
-                                  : std::string("all as expected"));
+                     merged.hosts.size(), merged.hosts.size() == 1 ? "" : "s", merged.verdict());
   out << fmt::format("        {} (CI job summary), {} (JUnit)\n", paths.markdown, paths.junit);
-  const std::pair<const char*, const char*> kinds[] = {{"litmus-model", "litmus, models"},
-                                                       {"litmus-hw", "litmus, hardware"},
-                                                       {"model-check", "model checking"},
-                                                       {"stress", "stress"},
-                                                       {"tsan", "TSan"}};
-  for (const auto& [kind, title] : kinds) {
-    if (!with_counts) break;
-    std::map<Status, std::size_t> counts;
-    std::size_t total = 0;
-    for (const auto& entry : merged.entries)
-      if (entry.record["kind"] == kind) {
-        ++counts[entry.status];
-        ++total;
-      }
-    if (total == 0) continue;
+  for (const auto& note : merged.notes) out << "  note: " << note << "\n";
+}
+
+void print_report_counts(const report::MergedResults& merged, const report::ReportPaths& paths,
+                         std::ostream& out) {
+  using report::Status;
+  for (const auto& [kind, title] : report::kRecordKinds) {
+    const report::KindCounts counts = report::count_kind(merged, kind);
+    if (counts.total == 0) continue;
     out << fmt::format(
-        "  {:<17} {:>4}: {} as expected ({} interesting), {} failed, {} unsettled, {} skipped\n", title,
-        total, counts[Status::pass] + counts[Status::interesting], counts[Status::interesting],
-        counts[Status::fail], counts[Status::unsettled], counts[Status::skipped]);
+        "  {:<17} {:>4}: {} as expected ({} interesting), {} failed, {} not established, {} warnings, {} "
+        "skipped\n",
+        title, counts.total, counts[Status::pass] + counts[Status::interesting] + counts[Status::warning],
+        counts[Status::interesting], counts[Status::fail], counts[Status::unsettled], counts[Status::warning],
+        counts[Status::skipped]);
   }
+  const std::size_t failures = merged.count(Status::fail);
   std::size_t shown = 0;
   for (const auto& entry : merged.entries) {
-    if (!with_counts) break;  // `all` has listed its failures already
     if (entry.status != Status::fail) continue;
     if (++shown > 10) {
       out << fmt::format("  ... {} more failures in {}\n", failures - 10, paths.markdown);
@@ -62,7 +53,6 @@ void print_report_summary(const report::MergedResults& merged, const report::Rep
     out << fmt::format("  FAIL {} {}: {}\n", entry.record["kind"].get<std::string>(),
                        entry.record["name"].get<std::string>(), report::status_reason(entry.record));
   }
-  for (const auto& note : merged.notes) out << "  note: " << note << "\n";
 }
 
 int run_report_command(const ReportOptions& options) {
@@ -88,8 +78,9 @@ int run_report_command(const ReportOptions& options) {
     std::cerr << "memharness: " << failure.what() << "\n";
     return 2;
   }
-  print_report_summary(merged, paths, std::cout);
-  return merged.count(report::Status::fail) > 0 ? 1 : 0;
+  print_report_location(merged, paths, std::cout);
+  print_report_counts(merged, paths, std::cout);
+  return merged.as_expected() ? 0 : 1;
 }
 
 }  // namespace mh::cli

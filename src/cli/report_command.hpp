@@ -1,8 +1,8 @@
 // `memharness report RESULT.json... -o DIR`: merges results files (hosts,
 // architectures, runs; docs/results.md) into index.html, summary.md and
 // junit.xml (docs/reports.md). Exit 0 when every merged verdict is as
-// expected, 1 when one differs, 2 when a file cannot be read or merged
-// (nothing is written then).
+// expected, 1 when one differs or was not established (budget, too large),
+// 2 when a file cannot be read or merged (nothing is written then).
 #pragma once
 
 #include <iosfwd>
@@ -26,9 +26,11 @@ struct ReportOptions {
 void add_report_options(CLI::App& command, ReportOptions& options);
 int run_report_command(const ReportOptions& options);
 
-// The one screen both `report` and `all` print: where the report is, the
-// verdict, counts per kind (`all` prints its own per phase), the first failures.
-void print_report_summary(const report::MergedResults& merged, const report::ReportPaths& paths,
-                          std::ostream& out, bool with_counts = true);
+// Where the report is and its verdict (both `report` and `all` print it).
+void print_report_location(const report::MergedResults& merged, const report::ReportPaths& paths,
+                           std::ostream& out);
+// Counts per kind and the first failures (`all` prints its own, per phase).
+void print_report_counts(const report::MergedResults& merged, const report::ReportPaths& paths,
+                         std::ostream& out);
 
 }  // namespace mh::cli

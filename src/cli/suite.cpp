@@ -1,14 +1,15 @@
 #include "cli/suite.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 #include <map>
 
 #include "axiom/checker.hpp"
 #include "litmus/expectations.hpp"
 #include "litmus/parser.hpp"
+#include "litmus/printer.hpp"
 #include "report/litmus_json.hpp"
 
 namespace mh::cli {
@@ -16,7 +17,7 @@ namespace mh::cli {
 std::string default_suite_dir() {
   namespace fs = std::filesystem;
   for (const fs::path& dir : {fs::path(MEMHARNESS_SOURCE_DIR) / "litmus",
-                             fs::path(MEMHARNESS_INSTALL_DATADIR) / "memharness" / "litmus"})
+                              fs::path(MEMHARNESS_INSTALL_DATADIR) / "memharness" / "litmus"})
     if (fs::exists(dir / "expected.tsv")) return dir.string();
   return (fs::path(MEMHARNESS_SOURCE_DIR) / "litmus").string();
 }
@@ -37,12 +38,28 @@ SuiteOutcome run_suite(const std::string& manifest, double budget_seconds,
   SuiteOutcome outcome;
   SuiteProgress progress;
   progress.total = expectations.size();
-  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  const auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   for (const auto& e : expectations) {
     const double remaining = budget_seconds - elapsed();
     if (remaining <= 0) {
-      outcome.not_run = expectations.size() - progress.done;
-      break;
+      // Recorded, so that a report of this run shows what the budget left out.
+      const litmus::Test& test = tests.at(e.file);
+      nlohmann::json record = {
+          {"kind", "litmus-model"},
+          {"name", test.name},
+          {"file", e.file},
+          {"arch", litmus::arch_name(test.arch)},
+          {"model", e.model},
+          {"condition", litmus::print_condition(test, test.condition)},
+          {"verdict", "not-run"},
+          {"expectation", {{"observation", e.observation}, {"undefined", e.undefined}, {"source", e.source}}},
+          {"evidence", nlohmann::json::object()}};
+      if (on_record) on_record(record);
+      outcome.records.push_back(std::move(record));
+      ++outcome.not_run;
+      continue;
     }
     const litmus::Test& test = tests.at(e.file);
     progress.current = e.file + " " + e.model;
@@ -61,13 +78,16 @@ SuiteOutcome run_suite(const std::string& manifest, double budget_seconds,
     if (verdict == "pass") {
       ++outcome.passed;
     } else {
-      if (verdict == "too-large") ++outcome.too_large;
-      else ++outcome.failed;
-      outcome.failures.push_back(fmt::format(
-          "{} under {}: expected {}{}, got {}{}", e.file, e.model, e.observation, e.undefined ? " (undefined)" : "",
-          result.status == axiom::CheckResult::Status::TooLarge ? "too large: " + result.too_large_reason
-                                                                 : axiom::observation_name(result.observation()),
-          result.undefined ? " (undefined)" : ""));
+      if (verdict == "too-large")
+        ++outcome.too_large;
+      else
+        ++outcome.failed;
+      outcome.failures.push_back(fmt::format("{} under {}: expected {}{}, got {}{}", e.file, e.model,
+                                             e.observation, e.undefined ? " (undefined)" : "",
+                                             result.status == axiom::CheckResult::Status::TooLarge
+                                                 ? "too large: " + result.too_large_reason
+                                                 : axiom::observation_name(result.observation()),
+                                             result.undefined ? " (undefined)" : ""));
     }
     if (on_record) on_record(record);
     outcome.records.push_back(std::move(record));

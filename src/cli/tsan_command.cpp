@@ -14,8 +14,10 @@
 #include "cli/json_output.hpp"
 #include "cli/option_checks.hpp"
 #include "cli/tsan_phase.hpp"
+#include "report/atomic_file.hpp"
 #include "report/host.hpp"
 #include "run/thread_sanitizer.hpp"
+#include "stress/supervisor.hpp"
 #include "stress/variant.hpp"
 #include "tsan/expectations.hpp"
 #include "tsan/test_run.hpp"
@@ -176,19 +178,34 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
   // them beside the default build's results without losing which build ran them.
   const nlohmann::json host = report::to_json(report::detect_host());
   int differ = 0, disagree_with_model = 0, not_run = 0;
+  // Each finished record is appended here as it comes, so that a run stopped
+  // half-way (Ctrl-C, or `all` ending an overdue suite) keeps what it did.
+  const std::string partial = options.json.empty() ? std::string() : options.json + ".partial.jsonl";
+  if (!partial.empty()) fs::remove(partial, error);
+  const auto keep_record = [&](nlohmann::json record) {
+    record["host"] = host;
+    if (!partial.empty()) report::append_line(partial, record.dump());
+    records.push_back(std::move(record));
+  };
+  // Ctrl-C or SIGTERM ends the running test's process group, then the suite.
+  const stress::InterruptGuard interrupt_guard;
+  settings.interrupted = &stress::InterruptGuard::interrupted;
   const auto start = std::chrono::steady_clock::now();
   for (const auto& test : chosen) {
     if (budget > 0 &&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= budget) {
-      nlohmann::json record = tsan::not_run_record(test);
-      record["host"] = host;
-      records.push_back(std::move(record));
+      keep_record(tsan::not_run_record(test));
       ++not_run;
       continue;
     }
     const tsan::TestOutcome outcome = tsan::run_under_tsan(test, settings);
-    records.push_back(tsan::tsan_record(test, outcome));
-    records.back()["host"] = host;
+    if (stress::InterruptGuard::interrupted()) {
+      if (!keep) fs::remove_all(work, error);
+      std::cerr << "memharness: interrupted"
+                << (partial.empty() ? std::string() : "; the records so far are in " + partial) << "\n";
+      return 128 + stress::InterruptGuard::signal_number();
+    }
+    keep_record(tsan::tsan_record(test, outcome));
     if (!outcome.as_expected) ++differ;
     if (outcome.as_expected && test.differs_from_model()) ++disagree_with_model;
     std::cout << fmt::format("{:<5} {:<46} model {:<11} expected {:<6} TSan {:<8} {} run{}, {:.1f} s{}\n",
@@ -205,8 +222,8 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
     std::cout << std::flush;
   }
   std::cout << fmt::format(
-      "{} tests: {} as expected, {} differ{}\n", chosen.size(), static_cast<int>(chosen.size()) - differ,
-      differ,
+      "{} tests: {} as expected, {} differ{}\n", chosen.size(),
+      static_cast<int>(chosen.size()) - differ - not_run, differ,
       disagree_with_model > 0
           ? fmt::format("; on {} of them TSan and the model disagree, as expected (blind spots: "
                         "docs/tsan.md)",
@@ -217,6 +234,7 @@ int run_tsan_command(const TsanOptions& options, int argc, char** argv) {
                              not_run);
   if (!keep) fs::remove_all(work, error);
   if (!write_json_output(options.json, records)) return 2;
+  if (!partial.empty()) fs::remove(partial, error);
   return differ > 0 || not_run > 0 ? 1 : 0;
 }
 

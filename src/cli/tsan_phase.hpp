@@ -17,16 +17,25 @@ struct TsanPhase {
   bool ran = false;
   std::string binary;
   std::string log;  // the child's output
+  // The suite's records; when the suite itself failed (could not start,
+  // crashed, overran its budget) the tests it finished and one `tsan-suite`
+  // record with verdict fail saying what happened.
   nlohmann::json records = nlohmann::json::array();
-  std::string error;  // why there are no records although it ran, or ""
+  std::string error;  // what went wrong with the suite itself, or ""
   int exit_code = 0;
+  int interrupted_by = 0;  // SIGINT or SIGTERM received while it ran
   double seconds = 0;
 };
 
-// Runs `binary tsan --budget B --json ...` with its output in OUTPUT_DIR/tsan.log.
-// A child that outlives its budget by more than a test's own time limit is
-// killed and reported, never waited for.
+// Runs `binary tsan --budget B --json ...` in a process group of its own,
+// its output in OUTPUT_DIR/tsan.log. A suite still running 10 s past its
+// budget is ended (SIGTERM, then SIGKILL) and reported as a failure; Ctrl-C
+// or SIGTERM to `all` ends it too.
 TsanPhase run_tsan_phase(const std::string& binary, const std::string& output_dir, double budget_seconds,
                          bool show_progress);
+
+// The record standing for the whole suite when it could not give its own:
+// verdict `fail` (it failed) or `not-run` (no budget left for it).
+nlohmann::json tsan_suite_record(const std::string& verdict, const std::string& why, double seconds);
 
 }  // namespace mh::cli

@@ -26,9 +26,12 @@ namespace {
 
 const char* quantifier_verdict(litmus::Quantifier quantifier) {
   switch (quantifier) {
-    case litmus::Quantifier::Exists: return "Allowed";
-    case litmus::Quantifier::NotExists: return "Forbidden";
-    case litmus::Quantifier::Forall: return "Required";
+    case litmus::Quantifier::Exists:
+      return "Allowed";
+    case litmus::Quantifier::NotExists:
+      return "Forbidden";
+    case litmus::Quantifier::Forall:
+      return "Required";
   }
   return "?";
 }

@@ -100,8 +100,8 @@ HostInfo detect_host() {
 }
 
 nlohmann::json to_json(const HostInfo& host) {
-  return {{"arch", host.arch},         {"cpu_model", host.cpu_model}, {"cores", host.cores},
-          {"kernel", host.kernel},     {"compiler", host.compiler},   {"flags", host.flags},
+  return {{"arch", host.arch},        {"cpu_model", host.cpu_model}, {"cores", host.cores},
+          {"kernel", host.kernel},    {"compiler", host.compiler},   {"flags", host.flags},
           {"emulated", host.emulated}};
 }
 

@@ -51,8 +51,10 @@ std::string badge(Status status, const std::string& text) {
 int severity(Status status) {
   switch (status) {
     case Status::fail:
-      return 4;
+      return 5;
     case Status::unsettled:
+      return 4;
+    case Status::warning:
       return 3;
     case Status::interesting:
       return 2;
@@ -61,7 +63,7 @@ int severity(Status status) {
     case Status::skipped:
       return 0;
   }
-  return 4;
+  return 5;
 }
 
 Status worst(const std::vector<const ReportEntry*>& entries) {
@@ -83,16 +85,19 @@ std::vector<const ReportEntry*> of_kind(const MergedResults& merged, const std::
 void write_header(std::string& out, const MergedResults& merged, const std::string& default_filter) {
   const std::size_t failures = merged.count(Status::fail);
   const std::size_t unsettled = merged.count(Status::unsettled);
+  const std::size_t warnings = merged.count(Status::warning);
   out += "<header>\n<h1>memharness report</h1>\n";
-  out += fmt::format("<p><span class=\"verdict {}\">{}</span></p>\n", failures > 0 ? "fail" : "pass",
-                     failures > 0 ? fmt::format("{} failure{}", failures, failures == 1 ? "" : "s")
-                                  : std::string("All as expected"));
+  out += fmt::format("<p><span class=\"verdict {}\">{}</span></p>\n",
+                     failures > 0    ? "fail"
+                     : unsettled > 0 ? "unsettled"
+                                     : "pass",
+                     esc(merged.verdict()));
   out += fmt::format(
-      "<p>{} results: {} as expected ({} of them interesting), {} failed, {} unsettled (no verdict "
-      "established), "
-      "{} skipped. From {}.</p>\n",
-      merged.entries.size(), merged.count(Status::pass) + merged.count(Status::interesting),
-      merged.count(Status::interesting), failures, unsettled, merged.count(Status::skipped), [&] {
+      "<p>{} results: {} as expected ({} of them interesting, {} with a warning), {} failed, {} not "
+      "established "
+      "(budget spent or too large), {} skipped. From {}.</p>\n",
+      merged.entries.size(), merged.count(Status::pass) + merged.count(Status::interesting) + warnings,
+      merged.count(Status::interesting), warnings, failures, unsettled, merged.count(Status::skipped), [&] {
         std::string list;
         for (const auto& file : merged.files)
           list += (list.empty() ? "" : ", ") + ("<code>" + esc(file) + "</code>");
@@ -126,15 +131,13 @@ void write_header(std::string& out, const MergedResults& merged, const std::stri
     for (const auto& note : merged.notes) out += "<li>" + esc(note) + "</li>\n";
     out += "</ul>\n";
   }
+  // The script fills in how many items each button shows.
   out += "<nav class=\"filters\">show: ";
-  out += fmt::format(
-      "<button type=\"button\" data-filter=\"failures\" aria-pressed=\"{}\">failures ({})</button>",
-      default_filter == "failures", failures);
-  out += fmt::format(
-      "<button type=\"button\" data-filter=\"interesting\" aria-pressed=\"{}\">interesting ({})</button>",
-      default_filter == "interesting", failures + unsettled + merged.count(Status::interesting));
-  out += fmt::format("<button type=\"button\" data-filter=\"all\" aria-pressed=\"{}\">all ({})</button>",
-                     default_filter == "all", merged.entries.size());
+  for (const char* filter : {"failures", "interesting", "all"})
+    out += fmt::format(
+        "<button type=\"button\" data-filter=\"{}\" aria-pressed=\"{}\">{} <span "
+        "class=\"count\"></span></button>",
+        filter, default_filter == filter, filter);
   for (const auto& [id, title] : std::vector<std::pair<const char*, const char*>>{
            {"litmus", "litmus"}, {"model-check", "model checking"}, {"stress", "stress"}, {"tsan", "TSan"}})
     out += fmt::format("<a href=\"#{}\">{}</a>", id, title);
@@ -520,7 +523,7 @@ void write_tsan(std::string& out, const MergedResults& merged) {
       for (const ReportEntry* entry : list) {
         const json& r = entry->record;
         out += fmt::format(
-            "<tbody class=\"item\" data-status=\"{}\"><tr><td>{}</td><td "
+            "<tbody class=\"item repeat\" data-status=\"{}\"><tr><td>{}</td><td "
             "class=\"mono\">{}</td><td>{}</td><td>{} "
             "(expected {})</td><td class=\"reason\">{}</td></tr></tbody>\n",
             status_word(entry->status), esc(spot), esc(r["name"].get<std::string>()),

@@ -21,14 +21,16 @@ th { background: #f2f2f2; font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict { font-size: 1.3em; font-weight: 700; padding: .4em .8em; border-radius: 4px; display: inline-block; }
 .verdict.pass { background: var(--ok-bg); color: var(--ok); } .verdict.fail { background: var(--fail-bg); color: var(--fail); }
+.verdict.unsettled { background: var(--warn-bg); color: var(--warn); }
 .badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 12px; font-weight: 600; }
 .badge.pass { background: var(--ok-bg); color: var(--ok); } .badge.fail { background: var(--fail-bg); color: var(--fail); }
 .badge.interesting { background: var(--weak-bg); color: var(--weak); }
-.badge.unsettled { background: var(--warn-bg); color: var(--warn); } .badge.skipped { background: #eee; color: var(--grey); }
+.badge.unsettled, .badge.warning { background: var(--warn-bg); color: var(--warn); } .badge.skipped { background: #eee; color: var(--grey); }
 tr.acceptable td.count { background: var(--ok-bg); }
 tr.interesting td.count, td.count.interesting { background: var(--weak-bg); color: var(--weak); font-weight: 600; }
 tr.forbidden-observed td, td.count.forbidden-observed { background: var(--fail-bg); color: var(--fail); font-weight: 600; }
-td.count.zero, tr.zero td.count { background: #f4f4f4; color: var(--grey); }
+/* A zero stays grey in a row another host observed (outranks the row's colour). */
+table.outcomes td.count.zero { background: #f4f4f4; color: var(--grey); font-weight: normal; }
 tr.forbidden td.state { color: var(--grey); }
 td.allowed { color: var(--ok); } td.forbidden { color: var(--grey); } td.unknown { color: #bbb; }
 td.state .target { color: var(--weak); font-weight: 700; }
@@ -45,8 +47,11 @@ svg.bars rect.bar { fill: #7b8fb0; } svg.bars rect.bar.interesting { fill: var(-
 .notes li { color: var(--warn); }
 )css";
 
-// Filters: "failures" shows failed items, "interesting" adds the unsettled
-// and the interesting ones, "all" shows everything. The choice is kept in the
+// Filters: "failures" shows failed items, "interesting" adds the unsettled,
+// the warnings and the interesting ones, "all" shows everything. Each
+// button counts the items it would show (a litmus test is one item however
+// many records it has; the blind-spot table repeats TSan items and is not
+// counted). The choice is kept in the
 // address's fragment so a link can point at a filtered view.
 inline constexpr const char* kReportScript = R"js(
 (function () {
@@ -74,7 +79,16 @@ inline constexpr const char* kReportScript = R"js(
       }
     }
   }
+  var shownBy = { failures: ['fail'], interesting: ['fail', 'unsettled', 'warning', 'interesting'], all: null };
+  var counted = document.querySelectorAll('.item:not(.repeat)');
   var buttons = document.querySelectorAll('.filters button[data-filter]');
+  for (var b = 0; b < buttons.length; b++) {
+    var statuses = shownBy[buttons[b].getAttribute('data-filter')], n = 0;
+    for (var c = 0; c < counted.length; c++)
+      if (!statuses || statuses.indexOf(counted[c].getAttribute('data-status')) >= 0) n++;
+    var label = buttons[b].querySelector('.count');
+    if (label) label.textContent = '(' + n + ')';
+  }
   for (var i = 0; i < buttons.length; i++)
     buttons[i].addEventListener('click', function (event) {
       var filter = event.currentTarget.getAttribute('data-filter');

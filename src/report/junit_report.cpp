@@ -74,9 +74,19 @@ std::string evidence_text(const json& record) {
 }  // namespace
 
 std::string xml_escape(const std::string& text) {
+  static const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
   std::string out;
   out.reserve(text.size());
-  for (unsigned char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
+    if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xBE ||
+         static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
+      out += kReplacement;
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";
@@ -95,7 +105,7 @@ std::string xml_escape(const std::string& text) {
         break;
       default:
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += "\xEF\xBF\xBD";
+          out += kReplacement;
         else
           out += static_cast<char>(c);
     }
@@ -132,7 +142,8 @@ std::string junit_report(const MergedResults& merged) {
         cases += fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                              xml_escape(status_reason(r)), xml_escape(r["verdict"].get<std::string>()),
                              xml_escape(evidence_text(r)));
-      } else if (entry->status == Status::unsettled || entry->status == Status::skipped) {
+      } else if (entry->status == Status::unsettled || entry->status == Status::warning ||
+                 entry->status == Status::skipped) {
         ++skipped;
         cases += fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                              xml_escape(status_reason(r)));

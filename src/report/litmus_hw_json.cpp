@@ -32,15 +32,17 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
   }
   const axiom::CheckResult* model = run.host_model;
   record["model"] = model != nullptr ? axiom::model_name(model->model) : nullptr;
-  record["expectation"] = {{"forbidden_states_observed", 0},
-                           {"source", model != nullptr ? "every observed state allowed by the host's model"
-                                                       : "no model verdict (the model could not enumerate the test)"}};
+  record["expectation"] = {
+      {"forbidden_states_observed", 0},
+      {"source", model != nullptr ? "every observed state allowed by the host's model"
+                                  : "no model verdict (the model could not enumerate the test)"}};
   nlohmann::json states = nlohmann::json::array();
   const std::vector<litmus::CondTerm>* observed = model != nullptr ? &model->observed : nullptr;
   std::uint64_t positive = 0, negative = 0;
   for (const auto& [state, count] : run.result.histogram) {
     nlohmann::json values = nlohmann::json::object();
-    const bool satisfies = observed != nullptr && axiom::state_satisfies(test.condition.prop, *observed, state);
+    const bool satisfies =
+        observed != nullptr && axiom::state_satisfies(test.condition.prop, *observed, state);
     (satisfies ? positive : negative) += count;
     if (observed != nullptr)
       for (std::size_t i = 0; i < observed->size(); ++i)
@@ -48,8 +50,10 @@ nlohmann::json litmus_hw_result(const HardwareRun& run) {
     nlohmann::json entry = {{"state", values}, {"count", count}, {"satisfies", satisfies}};
     // An unlisted state of a model that cut loops short is unjudged: null.
     const bool allowed = model != nullptr && allowed_by(*model, state);
-    entry["allowed"] = allowed || (model != nullptr && run.model_complete) ? nlohmann::json(allowed) : nlohmann::json(nullptr);
-    entry["allowed_by_sc"] = run.sc != nullptr ? nlohmann::json(allowed_by(*run.sc, state)) : nlohmann::json(nullptr);
+    entry["allowed"] = allowed || (model != nullptr && run.model_complete) ? nlohmann::json(allowed)
+                                                                           : nlohmann::json(nullptr);
+    entry["allowed_by_sc"] =
+        run.sc != nullptr ? nlohmann::json(allowed_by(*run.sc, state)) : nlohmann::json(nullptr);
     states.push_back(std::move(entry));
   }
   std::string cpus;

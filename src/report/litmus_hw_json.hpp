@@ -15,12 +15,13 @@ struct HardwareRun {
   const litmus::Test* test = nullptr;
   const axiom::CheckResult* host_model = nullptr;  // nullptr: no model verdict (too large)
   const axiom::CheckResult* sc = nullptr;
-  bool model_complete = false;  // the model lists every state (no loop cut short): an unlisted state is forbidden
+  bool model_complete =
+      false;  // the model lists every state (no loop cut short): an unlisted state is forbidden
   run::RunOptions options;
   run::RunResult result;
-  std::string verdict;  // "pass", "fail", "unjudged", "skipped"
-  std::string skipped;  // why, when skipped
-  std::string origin;   // where the native code came from
+  std::string verdict;    // "pass", "fail", "unjudged", "skipped"
+  std::string skipped;    // why, when skipped
+  std::string origin;     // where the native code came from
   bool emulated = false;  // qemu-user ran it: the orderings are the host's
 };
 

@@ -35,6 +35,28 @@ std::size_t MergedResults::count(Status status) const {
       entries.begin(), entries.end(), [status](const ReportEntry& e) { return e.status == status; }));
 }
 
+bool MergedResults::as_expected() const {
+  return count(Status::fail) == 0 && count(Status::unsettled) == 0;
+}
+
+std::string MergedResults::verdict() const {
+  const std::size_t failures = count(Status::fail), unsettled = count(Status::unsettled);
+  std::string text;
+  if (failures > 0) text = fmt::format("{} failure{}", failures, failures == 1 ? "" : "s");
+  if (unsettled > 0) text += fmt::format("{}{} not established", text.empty() ? "" : ", ", unsettled);
+  return text.empty() ? "All as expected" : text;
+}
+
+KindCounts count_kind(const MergedResults& merged, std::string_view kind) {
+  KindCounts counts;
+  for (const ReportEntry& entry : merged.entries)
+    if (entry.record["kind"] == kind) {
+      ++counts.total;
+      ++counts.by_status[entry.status];
+    }
+  return counts;
+}
+
 MergedResults merge_results(const std::vector<ResultsFile>& files) {
   MergedResults merged;
   std::map<std::string, std::size_t> host_index;       // host object, dumped (keys sorted) -> index
@@ -43,7 +65,8 @@ MergedResults merge_results(const std::vector<ResultsFile>& files) {
   std::map<std::string, std::vector<std::string>> files_by_version;
 
   const auto host_of = [&](const json& info, const ResultsFile& file) {
-    const std::string key = info.dump();
+    // A partial file names no machine: each such file is a host of its own.
+    const std::string key = info.empty() ? "partial:" + file.path : info.dump();
     auto found = host_index.find(key);
     std::size_t index;
     if (found == host_index.end()) {

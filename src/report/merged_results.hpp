@@ -2,8 +2,11 @@
 // report: each record tagged with the machine that produced it.
 #pragma once
 
+#include <array>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "report/result_status.hpp"
@@ -32,7 +35,29 @@ struct MergedResults {
   std::vector<std::string> files;
 
   std::size_t count(Status status) const;
+  // No failure and every verdict established (warnings allowed): what exit 0 means.
+  bool as_expected() const;
+  // "2 failures, 1 not established", "1 not established", "All as expected".
+  std::string verdict() const;
 };
+
+// The record kinds in the order every summary lists them, with their titles.
+inline constexpr std::array<std::pair<const char*, const char*>, 5> kRecordKinds{
+    {{"litmus-model", "litmus, models"},
+     {"litmus-hw", "litmus, hardware"},
+     {"model-check", "model checking"},
+     {"stress", "stress"},
+     {"tsan", "TSan"}}};
+
+struct KindCounts {
+  std::size_t total = 0;
+  std::map<Status, std::size_t> by_status;
+  std::size_t operator[](Status status) const {
+    const auto found = by_status.find(status);
+    return found == by_status.end() ? 0 : found->second;
+  }
+};
+KindCounts count_kind(const MergedResults& merged, std::string_view kind);
 
 // Files of the same schema version merge whatever their tool versions (a
 // note says so); a newer schema is refused by the reader already. Records

@@ -22,9 +22,7 @@ ReportPaths write_report_files(const MergedResults& merged, const std::string& d
                              (error ? ": " + error.message() : ""));
   const ReportPaths paths{(fs::path(dir) / "index.html").string(), (fs::path(dir) / "summary.md").string(),
                           (fs::path(dir) / "junit.xml").string()};
-  write_file_atomically(paths.html, html);
-  write_file_atomically(paths.markdown, markdown);
-  write_file_atomically(paths.junit, junit);
+  write_files_atomically({{paths.html, html}, {paths.markdown, markdown}, {paths.junit, junit}});
   return paths;
 }
 

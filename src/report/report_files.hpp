@@ -1,7 +1,7 @@
 // The three files of a report, written into one folder: index.html,
-// summary.md and junit.xml. Each is written whole (temporary file + rename),
-// and all three are rendered before the first is written, so a problem in
-// rendering leaves the folder as it was.
+// summary.md and junit.xml, as a set: all three are rendered, then written to
+// temporary files, then renamed into place, so a problem on the way leaves
+// the folder as it was.
 #pragma once
 
 #include <string>

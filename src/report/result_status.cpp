@@ -33,12 +33,12 @@ Status record_status(const json& record) {
   const std::string verdict = record.value("verdict", "");
   if (kind == "litmus-model") {
     if (verdict == "fail") return Status::fail;
-    if (verdict == "too-large") return Status::unsettled;
+    if (verdict == "too-large" || verdict == "not-run") return Status::unsettled;
     return Status::pass;  // pass, or checked with nothing expected
   }
   if (kind == "litmus-hw") {
     if (verdict == "fail") return Status::fail;
-    if (verdict == "unjudged") return Status::unsettled;
+    if (verdict == "unjudged") return Status::warning;
     if (verdict == "skipped") return Status::skipped;
     return weak_outcome_observed(record) ? Status::interesting : Status::pass;
   }
@@ -49,7 +49,8 @@ Status record_status(const json& record) {
   }
   if (kind == "stress") {
     if (verdict == "fail") return Status::fail;
-    if (verdict == "not-found" || verdict == "not-run") return Status::unsettled;
+    if (verdict == "not-run") return Status::unsettled;
+    if (verdict == "not-found") return Status::warning;
     return verdict == "found" ? Status::interesting : Status::pass;
   }
   if (kind == "tsan") {
@@ -66,6 +67,8 @@ const char* status_word(Status status) {
       return "fail";
     case Status::unsettled:
       return "unsettled";
+    case Status::warning:
+      return "warning";
     case Status::skipped:
       return "skipped";
     case Status::interesting:
@@ -82,6 +85,7 @@ std::string status_reason(const json& record) {
   if (kind == "litmus-model") {
     const json& evidence = record["evidence"];
     if (verdict == "too-large") return "too large to check: " + text_or(evidence["too_large"], "");
+    if (verdict == "not-run") return "not run: the budget ran out first";
     const json& expectation = record["expectation"];
     std::string seen =
         fmt::format("{} {}{}", record.value("model", ""), text_or(evidence["observation"], "?"),

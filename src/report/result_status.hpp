@@ -9,7 +9,9 @@ namespace mh::report {
 
 enum class Status {
   fail,         // a verdict differs from its expectation: the run's exit code is 1 for it
-  unsettled,    // no verdict established: budget ran out, too large, unjudged, a hunted bug not seen
+  unsettled,    // no verdict established: the budget ran out first, or the check was too large
+  warning,      // as expected as far as it goes, with a caveat: states counted but not judged by
+                // the model, a hunted bug this hardware did not show within the budget
   skipped,      // this host or mode cannot run it: nothing to judge
   interesting,  // as expected, and what it shows is worth a look: a weak outcome observed,
                 // a hunted bug found, a TSan blind spot confirmed
@@ -17,7 +19,7 @@ enum class Status {
 };
 
 Status record_status(const nlohmann::json& record);
-// "fail", "unsettled", "skipped", "interesting", "pass": the HTML class and filter key.
+// "fail", "unsettled", "warning", "skipped", "interesting", "pass": the HTML class and filter key.
 const char* status_word(Status status);
 // One line saying why, for the summaries ("forbidden state observed: x=1; y=0", "hang", ...).
 std::string status_reason(const nlohmann::json& record);

@@ -74,6 +74,9 @@ class Checker {
     if (!has_type(*found, type))
       fail(field, fmt::format("is {}, expected {}{}", type_name(*found), expected_name(type),
                               nullable ? " or null" : ""));
+    // Every number of a record is a count, a rate, a time or an index.
+    if (type == Type::number && *found < 0)
+      fail(field, fmt::format("is {}, which cannot be negative", found->dump()));
     return *found;
   }
 
@@ -115,7 +118,9 @@ void validate_host(const json& host, const std::string& prefix, const Checker& c
 void validate_litmus_model(const json& record, const Checker& check) {
   check.need(record, "", "model", Type::string);
   check.need(record, "", "arch", Type::string);
-  check.one_of(record, "", "verdict", {"pass", "fail", "too-large", "checked"});
+  check.one_of(record, "", "verdict", {"pass", "fail", "too-large", "checked", "not-run"});
+  check.need(record, "", "condition", Type::string);
+  check.optional(record, "", "file", Type::string, false);
   const json& expectation = check.need(record, "", "expectation", Type::object, true);
   if (expectation.is_object()) {
     check.need(expectation, "expectation.", "observation", Type::string);
@@ -123,6 +128,7 @@ void validate_litmus_model(const json& record, const Checker& check) {
     check.need(expectation, "expectation.", "source", Type::string);
   }
   const json& evidence = check.need(record, "", "evidence", Type::object);
+  if (record["verdict"] == "not-run") return;
   if (record["verdict"] == "too-large") {
     check.need(evidence, "evidence.", "too_large", Type::string);
     return;
@@ -135,6 +141,7 @@ void validate_litmus_model(const json& record, const Checker& check) {
     if (!states[i].is_object()) check.fail(prefix.substr(0, prefix.size() - 1), "is not an object");
     check.state(states[i], prefix);
     check.need(states[i], prefix, "executions", Type::number);
+    check.need(states[i], prefix, "satisfies", Type::boolean);
   }
 }
 
@@ -142,11 +149,14 @@ void validate_litmus_hw(const json& record, const Checker& check) {
   check.need(record, "", "model", Type::string);
   check.need(record, "", "arch", Type::string);
   check.one_of(record, "", "verdict", {"pass", "fail", "unjudged", "skipped"});
+  check.optional(record, "", "file", Type::string, false);
+  check.optional(record, "", "condition", Type::string, false);
   const json& evidence = check.need(record, "", "evidence", Type::object);
   if (record["verdict"] == "skipped") {
     check.need(evidence, "evidence.", "skipped", Type::string);
     return;
   }
+  check.need(record, "", "condition", Type::string);
   check.need(evidence, "evidence.", "mode", Type::string);
   check.need(evidence, "evidence.", "iterations", Type::number);
   check.need(evidence, "evidence.", "seconds", Type::number);
@@ -156,6 +166,7 @@ void validate_litmus_hw(const json& record, const Checker& check) {
     if (!histogram[i].is_object()) check.fail(prefix.substr(0, prefix.size() - 1), "is not an object");
     check.state(histogram[i], prefix);
     check.need(histogram[i], prefix, "count", Type::number);
+    check.need(histogram[i], prefix, "satisfies", Type::boolean);
     check.need(histogram[i], prefix, "allowed", Type::boolean, true);
     check.need(histogram[i], prefix, "allowed_by_sc", Type::boolean, true);
   }
@@ -238,7 +249,36 @@ std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std
   return {line, column};
 }
 
+// Deeper nesting than any results file has would only exhaust the stack of
+// whatever walks the tree afterwards (copies, dumps): refused where it starts.
+constexpr int kMaxDepth = 64;
+
+void check_depth(const std::string& text, const std::string& path, std::size_t line_offset) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) {
+        const auto [line, column] = line_and_column(text, i);
+        throw ResultsError(fmt::format("{}:{}:{}: nested more than {} levels deep: not a results file", path,
+                                       line + line_offset, column, kMaxDepth));
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+}
+
 json parse_json(const std::string& text, const std::string& path, std::size_t line_offset = 0) {
+  check_depth(text, path, line_offset);
   try {
     return json::parse(text);
   } catch (const json::parse_error& error) {
@@ -312,9 +352,10 @@ ResultsFile parse_results_text(const std::string& text, const std::string& path,
         fmt::format("{}: not a memharness results file (schema {})", path, document["schema"].dump()));
   const Checker check(path);
   const json& version = check.need(document, "", "schema_version", Type::number);
-  if (!version.is_number_integer() || version.get<long long>() < 1)
+  if (!version.is_number_integer() || version < 1)
     check.fail("schema_version", version.dump() + " is not a schema version (1, 2, ...)");
-  file.schema_version = static_cast<int>(version.get<long long>());
+  // Compared as JSON numbers: a huge version must not wrap to an old one.
+  file.schema_version = version > kResultsSchemaVersion ? kResultsSchemaVersion + 1 : version.get<int>();
   // A newer schema is refused before anything else of it is read: its other
   // fields may have changed.
   const json* tool = document.contains("tool") && document["tool"].is_object() ? &document["tool"] : nullptr;
@@ -325,7 +366,7 @@ ResultsFile parse_results_text(const std::string& text, const std::string& path,
     throw ResultsError(fmt::format(
         "{}: written by memharness {} in results schema version {}; this memharness ({}) reads version {} — "
         "run `memharness report` from memharness {} or newer to merge it",
-        path, file.tool_version, file.schema_version, MEMHARNESS_VERSION, kResultsSchemaVersion,
+        path, file.tool_version, version.dump(), MEMHARNESS_VERSION, kResultsSchemaVersion,
         file.tool_version));
   check.need(check.need(document, "", "tool", Type::object), "tool.", "version", Type::string);
   file.host = check.need(document, "", "host", Type::object);
