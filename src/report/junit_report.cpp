@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "report/html_text.hpp"
+
 namespace mh::report {
 
 namespace {
@@ -75,42 +77,24 @@ std::string evidence_text(const json& record) {
 
 std::string xml_escape(const std::string& text) {
   static const std::string kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-  std::string out;
-  out.reserve(text.size());
+  std::string allowed;
+  allowed.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
     if (c == 0xEF && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0xBF &&
         (static_cast<unsigned char>(text[i + 2]) == 0xBE ||
          static_cast<unsigned char>(text[i + 2]) == 0xBF)) {
-      out += kReplacement;
+      allowed += kReplacement;
       i += 2;
-      continue;
-    }
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-          out += kReplacement;
-        else
-          out += static_cast<char>(c);
+    } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      allowed += kReplacement;
+    } else {
+      allowed += static_cast<char>(c);
     }
   }
-  return out;
+  // The five markup characters are escaped as in HTML (&#39; is XML too).
+  return html_escape(allowed);
 }
 
 std::string junit_report(const MergedResults& merged) {
