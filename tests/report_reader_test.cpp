@@ -14,6 +14,7 @@
 #include "report/merged_results.hpp"
 #include "report/result_status.hpp"
 #include "report/results_reader.hpp"
+#include "report_fixtures.hpp"
 
 namespace {
 
@@ -51,27 +52,9 @@ constexpr const char* kLitmusModel = R"json({
                 { "state": { "0:EAX": "1", "1:EAX": "1" }, "executions": 1, "satisfies": false } ],
     "candidates": 4, "seconds": 0.0001 } })json";
 
-constexpr const char* kLitmusHw = R"json({
-  "kind": "litmus-hw", "name": "SB", "file": "x86/SB.litmus", "arch": "X86",
-  "condition": "exists (0:EAX=0 /\\ 1:EAX=0)", "model": "tso", "verdict": "pass",
-  "expectation": { "forbidden_states_observed": 0, "source": "every observed state allowed by the host's model" },
-  "evidence": { "mode": "barrier", "seconds": 0.5, "iterations": 1000, "positive": 7, "negative": 993,
-    "histogram": [
-      { "state": { "0:EAX": "0", "1:EAX": "0" }, "count": 7, "satisfies": true, "allowed": true, "allowed_by_sc": false },
-      { "state": { "0:EAX": "1", "1:EAX": "1" }, "count": 993, "satisfies": false, "allowed": true, "allowed_by_sc": true }
-    ] } })json";
+constexpr const char* kLitmusHw = mh::testing::kHwSbWeak;
 
-constexpr const char* kModelCheck = R"json({
-  "kind": "model-check", "name": "peterson_acq_rel", "model": "rc11", "mode": "optimal", "expected": "data_race",
-  "verdict": "error", "error": "data_race", "message": "data race on flag", "executions": 1, "blocked": 0,
-  "seconds": 0.001, "replay_id": "o:2", "meets": true,
-  "trace": { "error": "data_race", "message": "data race on flag", "replay_id": "o:2",
-    "events": [
-      { "number": 1, "thread": 0, "operation": "start", "order": "", "location": "", "value": "",
-        "read_from": "", "source": "" },
-      { "number": 2, "thread": 1, "operation": "store", "order": "release", "location": "flag", "value": "1",
-        "read_from": "", "source": "peterson.cpp:40" } ],
-    "relations": [ { "location": "flag", "modification_order": ["init#1", "#2"], "reads_from": [] } ] } })json";
+constexpr const char* kModelCheck = mh::testing::kModelCheckTrace;
 
 constexpr const char* kStress = R"json({
   "kind": "stress", "name": "futex_mutex/take3-unlock-never-wakes", "protocol": "futex_mutex",

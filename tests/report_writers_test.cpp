@@ -19,12 +19,15 @@
 #include "report/merged_results.hpp"
 #include "report/report_files.hpp"
 #include "report/results_reader.hpp"
+#include "report_fixtures.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using mh::report::MergedResults;
 using mh::report::ResultsFile;
+using mh::testing::kHwSbWeak;
+using mh::testing::kModelCheckTrace;
 using nlohmann::json;
 
 // ---- fixtures, shaped as docs/results.md shows the records ----
@@ -61,17 +64,6 @@ constexpr const char* kModelSbSc = R"json({
                 { "state": { "0:EAX": "1", "1:EAX": "1" }, "executions": 1, "satisfies": false } ],
     "candidates": 4, "seconds": 0.0001 } })json";
 
-// SB on the cores: the weak outcome observed 7 times (interesting).
-constexpr const char* kHwSbWeak = R"json({
-  "kind": "litmus-hw", "name": "SB", "file": "x86/SB.litmus", "arch": "X86",
-  "condition": "exists (0:EAX=0 /\\ 1:EAX=0)", "model": "tso", "verdict": "pass",
-  "expectation": { "forbidden_states_observed": 0, "source": "every observed state allowed by the host's model" },
-  "evidence": { "mode": "barrier", "seconds": 0.5, "iterations": 1000, "positive": 7, "negative": 993,
-    "histogram": [
-      { "state": { "0:EAX": "0", "1:EAX": "0" }, "count": 7, "satisfies": true, "allowed": true, "allowed_by_sc": false },
-      { "state": { "0:EAX": "1", "1:EAX": "1" }, "count": 993, "satisfies": false, "allowed": true, "allowed_by_sc": true }
-    ] } })json";
-
 // MP on the cores: a state x86-TSO forbids observed 3 times (fail).
 constexpr const char* kHwMpFail = R"json({
   "kind": "litmus-hw", "name": "MP", "file": "x86/MP.litmus", "arch": "X86",
@@ -82,19 +74,6 @@ constexpr const char* kHwMpFail = R"json({
       { "state": { "1:EAX": "1", "1:EBX": "0" }, "count": 3, "satisfies": true, "allowed": false, "allowed_by_sc": false },
       { "state": { "1:EAX": "1", "1:EBX": "1" }, "count": 997, "satisfies": false, "allowed": true, "allowed_by_sc": true }
     ] } })json";
-
-// A data race found, as registered (interesting).
-constexpr const char* kModelCheckTrace = R"json({
-  "kind": "model-check", "name": "peterson_acq_rel", "model": "rc11", "mode": "optimal", "expected": "data_race",
-  "verdict": "error", "error": "data_race", "message": "data race on flag", "executions": 1, "blocked": 0,
-  "seconds": 0.001, "replay_id": "o:2", "meets": true,
-  "trace": { "error": "data_race", "message": "data race on flag", "replay_id": "o:2",
-    "events": [
-      { "number": 1, "thread": 0, "operation": "start", "order": "", "location": "", "value": "",
-        "read_from": "", "source": "" },
-      { "number": 2, "thread": 1, "operation": "store", "order": "release", "location": "flag", "value": "1",
-        "read_from": "", "source": "peterson.cpp:40" } ],
-    "relations": [ { "location": "flag", "modification_order": ["init#1", "#2"], "reads_from": [] } ] } })json";
 
 // A hunted bug found (interesting).
 constexpr const char* kStressFound = R"json({
