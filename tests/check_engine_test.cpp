@@ -275,7 +275,7 @@ TEST(CheckEngine, BlockingWaitSeesEveryWriteThatEndsIt) {
 TEST(CheckEngine, ChoiceExploresEachAlternativeOnce) {
   std::vector<std::uint32_t> order;
   const mh::check_result result =
-      mh::model_check([&] { order.push_back(mh::check::choose(3, "which", std::source_location::current())); });
+      mh::model_check([&] { order.push_back(mh::check::choose(3, "which", mh::check::source_location::current())); });
   EXPECT_TRUE(result.ok()) << result.message;
   EXPECT_EQ(result.executions, 3U);
   std::sort(order.begin(), order.end());
@@ -288,9 +288,9 @@ TEST(CheckEngine, ChoicesMultiplyWithReads) {
   const mh::check_result result = mh::model_check([] {
     mh::atomic<int> x{0, "x"};
     mh::thread writer([&] { x.store(1, memory_order_relaxed); });
-    mh::check::choose(2, "a", std::source_location::current());
+    mh::check::choose(2, "a", mh::check::source_location::current());
     x.load(memory_order_relaxed);
-    mh::check::choose(2, "b", std::source_location::current());
+    mh::check::choose(2, "b", mh::check::source_location::current());
     writer.join();
   });
   EXPECT_TRUE(result.ok()) << result.message;

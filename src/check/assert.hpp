@@ -3,16 +3,16 @@
 // asserted by the model's main function after it joins its threads.
 #pragma once
 
-#include <source_location>
 
+#include "source_location.hpp"
 #include "runtime.hpp"
 
 #define MH_ASSERT(condition)                                                                \
   do {                                                                                      \
-    if (!(condition)) ::mh::check::assertion_failed(#condition, nullptr, std::source_location::current()); \
+    if (!(condition)) ::mh::check::assertion_failed(#condition, nullptr, ::mh::check::source_location::current()); \
   } while (false)
 
 #define MH_ASSERT_MSG(condition, message)                                                   \
   do {                                                                                      \
-    if (!(condition)) ::mh::check::assertion_failed(#condition, message, std::source_location::current()); \
+    if (!(condition)) ::mh::check::assertion_failed(#condition, message, ::mh::check::source_location::current()); \
   } while (false)

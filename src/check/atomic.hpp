@@ -5,9 +5,9 @@
 #pragma once
 
 #include <atomic>
-#include <source_location>
 #include <type_traits>
 
+#include "source_location.hpp"
 #include "runtime.hpp"
 #include "value_codec.hpp"
 
@@ -25,11 +25,11 @@ class atomic {
 
   // Uninitialized, as std::atomic was before C++20: a load before the first
   // store is reported. Name one with mh::atomic<T> x{mh::uninitialized, "x"}.
-  atomic(std::source_location where = std::source_location::current())
+  atomic(check::source_location where = check::source_location::current())
       : atomic(uninitialized, nullptr, where) {}
-  atomic(uninitialized_t, const char* name = nullptr, std::source_location where = std::source_location::current())
+  atomic(uninitialized_t, const char* name = nullptr, check::source_location where = check::source_location::current())
       : location_(check::new_location(check::location_info<T>(check::LocationKind::Atomic, name), false, 0, where)) {}
-  atomic(T initial, const char* name = nullptr, std::source_location where = std::source_location::current())
+  atomic(T initial, const char* name = nullptr, check::source_location where = check::source_location::current())
       : location_(check::new_location(check::location_info<T>(check::LocationKind::Atomic, name), true,
                                       check::encode(initial), where)) {}
   ~atomic() { check::end_location(location_); }
@@ -37,61 +37,61 @@ class atomic {
   atomic& operator=(const atomic&) = delete;
 
   T load(std::memory_order order = std::memory_order_seq_cst,
-         std::source_location where = std::source_location::current()) const {
+         check::source_location where = check::source_location::current()) const {
     return check::decode<T>(check::load(location_, order, where));
   }
   void store(T value, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             check::source_location where = check::source_location::current()) {
     check::store(location_, check::encode(value), order, where);
   }
   T exchange(T value, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             check::source_location where = check::source_location::current()) {
     return rmw(check::RmwOp::Exchange, value, order, where);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
-                               std::source_location where = std::source_location::current()) {
+                               check::source_location where = check::source_location::current()) {
     return cas(expected, desired, success, failure, false, where);
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
-                               std::source_location where = std::source_location::current()) {
+                               check::source_location where = check::source_location::current()) {
     return cas(expected, desired, order, failure_order(order), false, where);
   }
   // May fail although the value matched (a spurious failure): explored.
   bool compare_exchange_weak(T& expected, T desired, std::memory_order success, std::memory_order failure,
-                             std::source_location where = std::source_location::current()) {
+                             check::source_location where = check::source_location::current()) {
     return cas(expected, desired, success, failure, true, where);
   }
   bool compare_exchange_weak(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
-                             std::source_location where = std::source_location::current()) {
+                             check::source_location where = check::source_location::current()) {
     return cas(expected, desired, order, failure_order(order), true, where);
   }
 
   T fetch_add(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              check::source_location where = check::source_location::current())
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   {
     return rmw(check::RmwOp::Add, operand, order, where);
   }
   T fetch_sub(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              check::source_location where = check::source_location::current())
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   {
     return rmw(check::RmwOp::Sub, operand, order, where);
   }
   T fetch_and(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              check::source_location where = check::source_location::current())
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   {
     return rmw(check::RmwOp::And, operand, order, where);
   }
   T fetch_or(T operand, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current())
+             check::source_location where = check::source_location::current())
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   {
     return rmw(check::RmwOp::Or, operand, order, where);
   }
   T fetch_xor(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current())
+              check::source_location where = check::source_location::current())
     requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
   {
     return rmw(check::RmwOp::Xor, operand, order, where);
@@ -133,12 +133,12 @@ class atomic {
     return check::encode(operand);
   }
 
-  T rmw(check::RmwOp op, T operand, std::memory_order order, std::source_location where) {
+  T rmw(check::RmwOp op, T operand, std::memory_order order, check::source_location where) {
     return check::decode<T>(check::read_modify_write(location_, op, check::encode(operand), &apply, order, where));
   }
 
   bool cas(T& expected, T desired, std::memory_order success, std::memory_order failure, bool weak,
-           std::source_location where) {
+           check::source_location where) {
     check::Value seen = check::encode(expected);
     const bool exchanged =
         check::compare_exchange(location_, seen, check::encode(desired), success, failure, weak, where);
@@ -150,13 +150,13 @@ class atomic {
 };
 
 inline void atomic_thread_fence(std::memory_order order,
-                                std::source_location where = std::source_location::current()) {
+                                check::source_location where = check::source_location::current()) {
   check::fence(order, where);
 }
 
 // Call in every spin loop's body: an iteration that only read is then
 // explored once per value it can see, not once per spin.
-inline void yield(std::source_location where = std::source_location::current()) { check::yield(where); }
-inline void spin_hint(std::source_location where = std::source_location::current()) { check::yield(where); }
+inline void yield(check::source_location where = check::source_location::current()) { check::yield(where); }
+inline void spin_hint(check::source_location where = check::source_location::current()) { check::yield(where); }
 
 }  // namespace mh

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <mutex>
-#include <source_location>
 
+#include "source_location.hpp"
 #include "mutex.hpp"
 #include "runtime.hpp"
 #include "value_codec.hpp"
@@ -16,28 +16,28 @@ namespace mh {
 class condition_variable {
  public:
   explicit condition_variable(const char* name = nullptr,
-                              std::source_location where = std::source_location::current())
+                              check::source_location where = check::source_location::current())
       : location_(
             check::new_location(check::location_info<unsigned>(check::LocationKind::CondVar, name), true, 0, where)) {}
   ~condition_variable() { check::end_location(location_); }
   condition_variable(const condition_variable&) = delete;
   condition_variable& operator=(const condition_variable&) = delete;
 
-  void wait(mh::mutex& held, std::source_location where = std::source_location::current()) {
+  void wait(mh::mutex& held, check::source_location where = check::source_location::current()) {
     check::condvar_wait(location_, held.location(), where);
   }
-  void wait(std::unique_lock<mh::mutex>& held, std::source_location where = std::source_location::current()) {
+  void wait(std::unique_lock<mh::mutex>& held, check::source_location where = check::source_location::current()) {
     wait(*held.mutex(), where);
   }
   template <typename Predicate>
   void wait(std::unique_lock<mh::mutex>& held, Predicate ready,
-            std::source_location where = std::source_location::current()) {
+            check::source_location where = check::source_location::current()) {
     while (!ready()) wait(*held.mutex(), where);
   }
-  void notify_one(std::source_location where = std::source_location::current()) {
+  void notify_one(check::source_location where = check::source_location::current()) {
     check::condvar_notify(location_, false, where);
   }
-  void notify_all(std::source_location where = std::source_location::current()) {
+  void notify_all(check::source_location where = check::source_location::current()) {
     check::condvar_notify(location_, true, where);
   }
 

@@ -1411,7 +1411,7 @@ void Explorer::push_revisits(const Graph& g, EventRef write) {
   }
 }
 
-void Explorer::record_error(error kind, std::string message, std::source_location where) {
+void Explorer::record_error(error kind, std::string message, check::source_location where) {
   if (error_) return;
   std::string file = where.file_name() != nullptr ? where.file_name() : "";
   if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);

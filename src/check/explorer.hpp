@@ -22,6 +22,7 @@
 #include "graph.hpp"
 #include "options.hpp"
 #include "result.hpp"
+#include "source_location.hpp"
 
 namespace mh::check {
 
@@ -63,7 +64,7 @@ struct PendingOp {
   bool duplicate_unless_changed = false;  // block: stuck for good, the execution is a duplicate
   error fail_kind = error::none;
   std::string fail_message;
-  std::source_location where;
+  check::source_location where;
   // Results.
   Value result = 0;
   bool success = false;
@@ -91,7 +92,7 @@ struct PendingOp {
     fail_message.clear();
     result = 0;
     success = false;
-    where = std::source_location{};
+    where = check::source_location{};
   }
 };
 
@@ -178,7 +179,7 @@ class Explorer {
   template <typename T>
   std::size_t pick(const std::vector<T>& choices);
 
-  void record_error(error kind, std::string message, std::source_location where);
+  void record_error(error kind, std::string message, check::source_location where);
   Trace build_trace(error kind, const std::string& message) const;
   std::string run_id(std::uint64_t run) const;
   bool out_of_time() const;

@@ -102,7 +102,7 @@ std::string Graph::location_name(std::uint32_t index) const {
   return file + ":" + std::to_string(l.created_at.line());
 }
 
-std::uint32_t Graph::add_location(const LocationInfo& info, std::source_location created_at, ProcessId process) {
+std::uint32_t Graph::add_location(const LocationInfo& info, check::source_location created_at, ProcessId process) {
   Location l;
   l.info = info;
   l.created_at = created_at;

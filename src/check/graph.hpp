@@ -9,10 +9,10 @@
 
 #include <atomic>
 #include <cstdint>
-#include <source_location>
 #include <string>
 #include <vector>
 
+#include "source_location.hpp"
 #include "runtime.hpp"
 #include "view.hpp"
 
@@ -75,7 +75,7 @@ struct Event {
   std::uint32_t co_index = kNotInCo;  // write: its position in co, kept by Graph
   Value value = 0;           // written, or read
   Value expected = 0;        // CAS: compared against; conditional update: its operand; choice: how many
-  std::source_location where;
+  check::source_location where;
   View porf;  // events porf-before, and itself
   View hb;    // events happens-before, and itself
   View msg;   // write: what an acquire read of it synchronises with
@@ -83,7 +83,7 @@ struct Event {
 
 struct Location {
   LocationInfo info;
-  std::source_location created_at;
+  check::source_location created_at;
   EventRef init = kNoEvent;
   // Modification order, init first; most locations see few writes.
   boost::container::small_vector<EventRef, 6> co;
@@ -140,7 +140,7 @@ class Graph {
   // Appends the write part of an RMW whose read part is the thread's last
   // event, right after the write that read took in co (atomicity).
   EventRef append_rmw_write(std::uint32_t thread, Event e);
-  std::uint32_t add_location(const LocationInfo& info, std::source_location created_at, ProcessId process);
+  std::uint32_t add_location(const LocationInfo& info, check::source_location created_at, ProcessId process);
   // The user's name for a location, or file:line of its creation.
   std::string location_name(std::uint32_t l) const;
   // A new location's initialising write, first in its co.

@@ -20,7 +20,7 @@ Explorer& explorer() {
   return *x;
 }
 
-PendingOp& fresh_op(Explorer& x, OpKind kind, std::source_location where) {
+PendingOp& fresh_op(Explorer& x, OpKind kind, check::source_location where) {
   PendingOp& op = x.current_op();
   op.reset();
   op.kind = kind;
@@ -43,7 +43,7 @@ Operation operation_of(RmwOp op) {
 Value replace_with(Value, Value operand, RmwOp) { return operand; }
 Value add_to(Value old_value, Value operand, RmwOp) { return old_value + operand; }
 
-[[noreturn]] void fail(Explorer& x, error kind, std::string message, std::source_location where) {
+[[noreturn]] void fail(Explorer& x, error kind, std::string message, check::source_location where) {
   PendingOp& op = fresh_op(x, OpKind::Fail, where);
   op.fail_kind = kind;
   op.fail_message = std::move(message);
@@ -54,7 +54,7 @@ Value add_to(Value old_value, Value operand, RmwOp) { return old_value + operand
 
 // A process that may crash is killed here in one of the explored executions:
 // before the operation, so that nothing of it happens.
-void crash_point(Explorer& x, std::source_location where) {
+void crash_point(Explorer& x, check::source_location where) {
   if (!x.may_crash() || x.dying()) return;
   PendingOp& choice = fresh_op(x, OpKind::Choose, where);
   choice.operand = 2;
@@ -73,7 +73,7 @@ void crash_point(Explorer& x, std::source_location where) {
 bool inside_check() { return active_explorer() != nullptr; }
 bool unwinding() { return active_explorer() != nullptr && active_explorer()->unwinding(); }
 
-LocationId new_location(const LocationInfo& info, bool initialized, Value initial, std::source_location where) {
+LocationId new_location(const LocationInfo& info, bool initialized, Value initial, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   PendingOp& op = fresh_op(x, OpKind::Create, where);
@@ -86,7 +86,7 @@ LocationId new_location(const LocationInfo& info, bool initialized, Value initia
 
 void end_location(LocationId) {}
 
-Value load(LocationId location, std::memory_order order, std::source_location where, const char* label) {
+Value load(LocationId location, std::memory_order order, check::source_location where, const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   crash_point(x, where);
@@ -99,7 +99,7 @@ Value load(LocationId location, std::memory_order order, std::source_location wh
   return x.current_op().result;
 }
 
-void store(LocationId location, Value value, std::memory_order order, std::source_location where,
+void store(LocationId location, Value value, std::memory_order order, check::source_location where,
            const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
@@ -115,7 +115,7 @@ void store(LocationId location, Value value, std::memory_order order, std::sourc
 
 namespace {
 
-Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, std::source_location where, RmwOp op,
+Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, check::source_location where, RmwOp op,
           Value operand, RmwApply apply, const char* label = nullptr, WriteRole role = WriteRole::rmw) {
   PendingOp& read = fresh_op(x, OpKind::Read, where);
   read.label = label;
@@ -143,7 +143,7 @@ Value rmw(Explorer& x, Operation operation, LocationId location, Mode mode, std:
 
 // A read that writes only when it sees `expected` (CAS, lock, try_lock).
 bool compare_read(Explorer& x, Operation operation, LocationId location, Value& seen, Mode success, Mode failure,
-                  bool weak, Value desired, std::source_location where) {
+                  bool weak, Value desired, check::source_location where) {
   PendingOp& op = fresh_op(x, OpKind::Read, where);
   op.apply = &replace_with;
   op.operand = desired;
@@ -160,7 +160,7 @@ bool compare_read(Explorer& x, Operation operation, LocationId location, Value& 
 }
 
 void rmw_write(Explorer& x, Operation operation, LocationId location, Mode mode, Value value,
-               std::source_location where, const char* label = nullptr, WriteRole role = WriteRole::rmw) {
+               check::source_location where, const char* label = nullptr, WriteRole role = WriteRole::rmw) {
   PendingOp& op = fresh_op(x, OpKind::Write, where);
   op.label = label;
   op.role = role;
@@ -175,7 +175,7 @@ void rmw_write(Explorer& x, Operation operation, LocationId location, Mode mode,
 }  // namespace
 
 Value read_modify_write(LocationId location, RmwOp op, Value operand, RmwApply apply, std::memory_order order,
-                        std::source_location where, const char* label, WriteRole role) {
+                        check::source_location where, const char* label, WriteRole role) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   crash_point(x, where);
@@ -183,7 +183,7 @@ Value read_modify_write(LocationId location, RmwOp op, Value operand, RmwApply a
 }
 
 bool conditional_update(LocationId location, UpdateFn update, Value operand, std::memory_order success,
-                        std::memory_order failure, Value& seen, std::source_location where, const char* label,
+                        std::memory_order failure, Value& seen, check::source_location where, const char* label,
                         WriteRole role) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
@@ -207,7 +207,7 @@ bool conditional_update(LocationId location, UpdateFn update, Value operand, std
   return true;
 }
 
-void wait_for_change(LocationId location, std::source_location where, bool for_a_different_value) {
+void wait_for_change(LocationId location, check::source_location where, bool for_a_different_value) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   PendingOp& op = fresh_op(x, OpKind::Block, where);
@@ -217,7 +217,7 @@ void wait_for_change(LocationId location, std::source_location where, bool for_a
 }
 
 bool compare_exchange(LocationId location, Value& expected, Value desired, std::memory_order success,
-                      std::memory_order failure, bool weak, std::source_location where) {
+                      std::memory_order failure, bool weak, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
   crash_point(x, where);
@@ -229,7 +229,7 @@ bool compare_exchange(LocationId location, Value& expected, Value desired, std::
   return true;
 }
 
-void fence(std::memory_order order, std::source_location where, const char* label) {
+void fence(std::memory_order order, check::source_location where, const char* label) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   crash_point(x, where);
@@ -239,7 +239,7 @@ void fence(std::memory_order order, std::source_location where, const char* labe
   x.submit();
 }
 
-void yield(std::source_location where) {
+void yield(check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   fresh_op(x, OpKind::Yield, where);
@@ -248,7 +248,7 @@ void yield(std::source_location where) {
 
 namespace {
 ThreadId spawn_thread(Explorer& x, std::function<void()>& body, bool new_process, bool may_crash,
-                      std::source_location where) {
+                      check::source_location where) {
   // Killing one thread of a process stands for killing the process only
   // when the process has no other thread.
   if (x.may_crash())
@@ -263,13 +263,13 @@ ThreadId spawn_thread(Explorer& x, std::function<void()>& body, bool new_process
 }
 }  // namespace
 
-ThreadId spawn(std::function<void()> body, std::source_location where) {
+ThreadId spawn(std::function<void()> body, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   return spawn_thread(x, body, false, false, where);
 }
 
-ThreadId spawn_process(std::function<void()> body, bool may_crash, std::source_location where) {
+ThreadId spawn_process(std::function<void()> body, bool may_crash, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   return spawn_thread(x, body, true, may_crash, where);
@@ -283,17 +283,17 @@ void* allocate(std::size_t bytes, std::size_t alignment) {
   Explorer& x = explorer();
   if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > 4096)
     fail(x, error::exception, "mh::make: alignment must be a power of two of at most 4096",
-         std::source_location::current());
+         check::source_location::current());
   void* memory = x.allocate(bytes, alignment);
   if (memory == nullptr && !x.unwinding())
     fail(x, error::exception, "the model heap of this thread is exhausted (256 KiB per thread)",
-         std::source_location::current());
+         check::source_location::current());
   return memory;
 }
 
 void deallocate(void*) {}  // the model heap is reset with each run
 
-std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where) {
+std::uint32_t choose(std::uint32_t n, const char* label, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return 0;
   if (n == 0) fail(x, error::exception, "choose(0): a choice needs at least one alternative", where);
@@ -312,13 +312,13 @@ KillCleanup::~KillCleanup() {
   if (Explorer* x = active_explorer()) x->set_kill_cleanup(previous_);
 }
 
-void report_error(error kind, std::string message, std::source_location where) {
+void report_error(error kind, std::string message, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) std::terminate();
   fail(x, kind, std::move(message), where);
 }
 
-bool join(ThreadId thread, std::source_location where) {
+bool join(ThreadId thread, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
   crash_point(x, where);
@@ -336,7 +336,7 @@ bool holds(Explorer& x, LocationId mutex) {
 }
 }  // namespace
 
-void mutex_lock(LocationId mutex, std::source_location where) {
+void mutex_lock(LocationId mutex, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   crash_point(x, where);
@@ -358,7 +358,7 @@ void mutex_lock(LocationId mutex, std::source_location where) {
   }
 }
 
-bool mutex_try_lock(LocationId mutex, std::source_location where) {
+bool mutex_try_lock(LocationId mutex, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return false;
   crash_point(x, where);
@@ -372,7 +372,7 @@ bool mutex_try_lock(LocationId mutex, std::source_location where) {
   return true;
 }
 
-void mutex_unlock(LocationId mutex, std::source_location where) {
+void mutex_unlock(LocationId mutex, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   crash_point(x, where);
@@ -388,7 +388,7 @@ void mutex_unlock(LocationId mutex, std::source_location where) {
   x.submit();
 }
 
-void condvar_wait(LocationId condvar, LocationId mutex, std::source_location where) {
+void condvar_wait(LocationId condvar, LocationId mutex, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   if (!holds(x, mutex)) fail(x, error::mutex_misuse, "condition_variable::wait without holding the mutex", where);
@@ -414,14 +414,14 @@ void condvar_wait(LocationId condvar, LocationId mutex, std::source_location whe
   mutex_lock(mutex, where);
 }
 
-void condvar_notify(LocationId condvar, bool all, std::source_location where) {
+void condvar_notify(LocationId condvar, bool all, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) return;
   (void)all;  // a notification wakes every waiter whose wait began before it
   rmw(x, Operation::Notify, condvar, Mode::Relaxed, where, RmwOp::Add, 1, &add_to);
 }
 
-void assertion_failed(const char* expression, const char* message, std::source_location where) {
+void assertion_failed(const char* expression, const char* message, check::source_location where) {
   Explorer& x = explorer();
   if (x.unwinding()) std::terminate();
   std::string text = std::string("MH_ASSERT(") + expression + ") failed";

@@ -7,9 +7,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <source_location>
 #include <string>
 
+#include "source_location.hpp"
 #include "result.hpp"
 
 namespace mh::check {
@@ -61,18 +61,18 @@ inline constexpr ProcessId kSharedMemory = 0xFFFFFFFFU;
 
 // Called by the mh:: types. All of them throw nothing; an execution that must
 // stop (an error, a bound, an inconsistent graph) unwinds the fiber.
-LocationId new_location(const LocationInfo& info, bool initialized, Value initial, std::source_location where);
+LocationId new_location(const LocationInfo& info, bool initialized, Value initial, check::source_location where);
 void end_location(LocationId location);  // the object is destroyed
 // `label`, where given, names the operation in traces instead of load,
 // store, fetch_add... (the modeled OS primitives name theirs).
-Value load(LocationId location, std::memory_order order, std::source_location where, const char* label = nullptr);
-void store(LocationId location, Value value, std::memory_order order, std::source_location where,
+Value load(LocationId location, std::memory_order order, check::source_location where, const char* label = nullptr);
+void store(LocationId location, Value value, std::memory_order order, check::source_location where,
            const char* label = nullptr);
 Value read_modify_write(LocationId location, RmwOp op, Value operand, RmwApply apply, std::memory_order order,
-                        std::source_location where, const char* label = nullptr, WriteRole role = WriteRole::rmw);
+                        check::source_location where, const char* label = nullptr, WriteRole role = WriteRole::rmw);
 // Returns whether it wrote; `seen` receives the value read.
 bool conditional_update(LocationId location, UpdateFn update, Value operand, std::memory_order success,
-                        std::memory_order failure, Value& seen, std::source_location where, const char* label,
+                        std::memory_order failure, Value& seen, check::source_location where, const char* label,
                         WriteRole role = WriteRole::rmw);
 // Waits until the thread's last event, a read of `location`, is no longer
 // the latest write there: the caller then reads again. A wait that nothing
@@ -81,17 +81,17 @@ bool conditional_update(LocationId location, UpdateFn update, Value operand, std
 // choice) unless a later write ends the wait; if nothing does, the execution
 // is dropped without a verdict. (Dropping it at once would lose the later
 // writes that revisit the read.)
-void wait_for_change(LocationId location, std::source_location where, bool for_a_different_value = false);
+void wait_for_change(LocationId location, check::source_location where, bool for_a_different_value = false);
 // Returns whether the exchange happened; `expected` receives the value read.
 bool compare_exchange(LocationId location, Value& expected, Value desired, std::memory_order success,
-                      std::memory_order failure, bool weak, std::source_location where);
-void fence(std::memory_order order, std::source_location where, const char* label = nullptr);
-void yield(std::source_location where);
+                      std::memory_order failure, bool weak, check::source_location where);
+void fence(std::memory_order order, check::source_location where, const char* label = nullptr);
+void yield(check::source_location where);
 
-ThreadId spawn(std::function<void()> body, std::source_location where);
+ThreadId spawn(std::function<void()> body, check::source_location where);
 // A thread that starts a new process. With `may_crash`, the process may be
 // killed before any of its operations: each is a choice the search explores.
-ThreadId spawn_process(std::function<void()> body, bool may_crash, std::source_location where);
+ThreadId spawn_process(std::function<void()> body, bool may_crash, check::source_location where);
 ThreadId current_thread();
 ProcessId current_process();
 // While set, what the calling thread creates is shared memory (a mapped
@@ -106,7 +106,7 @@ void deallocate(void* memory);
 
 // One of n alternatives, 0 first; the search explores each. `label` names the
 // choice in traces.
-std::uint32_t choose(std::uint32_t n, const char* label, std::source_location where);
+std::uint32_t choose(std::uint32_t n, const char* label, check::source_location where);
 // While it lives, `cleanup` runs if the calling thread's process is killed:
 // the kernel's part of the death (a futex waiter leaves the queue). It may
 // use modeled operations; no crash is explored inside it.
@@ -122,18 +122,18 @@ class KillCleanup {
 };
 
 // Reports an error found by a modeled primitive (misuse of an OS object).
-[[noreturn]] void report_error(error kind, std::string message, std::source_location where);
+[[noreturn]] void report_error(error kind, std::string message, check::source_location where);
 // Returns whether the thread was killed (its process crashed) rather than ending.
-bool join(ThreadId thread, std::source_location where);
+bool join(ThreadId thread, check::source_location where);
 
-void mutex_lock(LocationId mutex, std::source_location where);
-bool mutex_try_lock(LocationId mutex, std::source_location where);
-void mutex_unlock(LocationId mutex, std::source_location where);
+void mutex_lock(LocationId mutex, check::source_location where);
+bool mutex_try_lock(LocationId mutex, check::source_location where);
+void mutex_unlock(LocationId mutex, check::source_location where);
 
-void condvar_wait(LocationId condvar, LocationId mutex, std::source_location where);
-void condvar_notify(LocationId condvar, bool all, std::source_location where);
+void condvar_wait(LocationId condvar, LocationId mutex, check::source_location where);
+void condvar_notify(LocationId condvar, bool all, check::source_location where);
 
-[[noreturn]] void assertion_failed(const char* expression, const char* message, std::source_location where);
+[[noreturn]] void assertion_failed(const char* expression, const char* message, check::source_location where);
 
 // True while a fiber of an exploration runs: mh:: objects used outside a
 // check (a plain unit test) behave as their std:: counterparts would not, so

@@ -4,9 +4,9 @@
 #pragma once
 
 #include <functional>
-#include <source_location>
 #include <utility>
 
+#include "source_location.hpp"
 #include "runtime.hpp"
 
 namespace mh {
@@ -15,7 +15,7 @@ class thread {
  public:
   thread() = default;
   template <typename F>
-  explicit thread(F&& body, std::source_location where = std::source_location::current())
+  explicit thread(F&& body, check::source_location where = check::source_location::current())
       : id_(check::spawn(std::function<void()>(std::forward<F>(body)), where)), joinable_(true) {}
   thread(thread&& other) noexcept : id_(other.id_), joinable_(std::exchange(other.joinable_, false)) {}
   thread& operator=(thread&& other) noexcept {
@@ -29,7 +29,7 @@ class thread {
   ~thread() = default;
 
   bool joinable() const { return joinable_; }
-  void join(std::source_location where = std::source_location::current()) {
+  void join(check::source_location where = check::source_location::current()) {
     if (!joinable_) check::assertion_failed("thread.joinable()", "join of a thread that is not joinable", where);
     joinable_ = false;
     check::join(id_, where);

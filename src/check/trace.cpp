@@ -23,7 +23,7 @@ std::string format_value(const LocationInfo& info, Value v) {
   return std::to_string(v);
 }
 
-std::string source_of(const std::source_location& where) {
+std::string source_of(const check::source_location& where) {
   if (where.file_name() == nullptr || where.line() == 0) return "";
   std::string file = where.file_name();
   if (const auto slash = file.rfind('/'); slash != std::string::npos) file = file.substr(slash + 1);

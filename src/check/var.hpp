@@ -4,8 +4,8 @@
 #pragma once
 
 #include <atomic>
-#include <source_location>
 
+#include "source_location.hpp"
 #include "runtime.hpp"
 #include "value_codec.hpp"
 
@@ -16,17 +16,17 @@ class var {
  public:
   using value_type = T;
 
-  var(T initial = T{}, const char* name = nullptr, std::source_location where = std::source_location::current())
+  var(T initial = T{}, const char* name = nullptr, check::source_location where = check::source_location::current())
       : location_(check::new_location(check::location_info<T>(check::LocationKind::Plain, name), true,
                                       check::encode(initial), where)) {}
   ~var() { check::end_location(location_); }
   var(const var&) = delete;
   var& operator=(const var&) = delete;
 
-  T load(std::source_location where = std::source_location::current()) const {
+  T load(check::source_location where = check::source_location::current()) const {
     return check::decode<T>(check::load(location_, std::memory_order_relaxed, where));
   }
-  void store(T value, std::source_location where = std::source_location::current()) {
+  void store(T value, check::source_location where = check::source_location::current()) {
     check::store(location_, check::encode(value), std::memory_order_relaxed, where);
   }
 

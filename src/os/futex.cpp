@@ -90,7 +90,7 @@ std::string format_signed(Value w) {
 }  // namespace
 
 futex_location::futex_location(std::uint32_t initial, bool is_signed, const char* name, futex_options options,
-                               std::source_location where)
+                               check::source_location where)
     : options_(options) {
   check::LocationInfo info;
   info.kind = check::LocationKind::Atomic;
@@ -102,27 +102,27 @@ futex_location::futex_location(std::uint32_t initial, bool is_signed, const char
   location_ = check::new_location(info, true, initial, where);
 }
 
-std::uint32_t futex_location::load(std::memory_order order, std::source_location where) const {
+std::uint32_t futex_location::load(std::memory_order order, check::source_location where) const {
   return value_of(check::load(location_, order, where));
 }
 
-void futex_location::store(std::uint32_t value, std::memory_order order, std::source_location where) {
+void futex_location::store(std::uint32_t value, std::memory_order order, check::source_location where) {
   check::read_modify_write(location_, check::RmwOp::Exchange, value, &replace_value, order, where, "store",
                            check::WriteRole::store);
 }
 
-std::uint32_t futex_location::exchange(std::uint32_t value, std::memory_order order, std::source_location where) {
+std::uint32_t futex_location::exchange(std::uint32_t value, std::memory_order order, check::source_location where) {
   return value_of(check::read_modify_write(location_, check::RmwOp::Exchange, value, &replace_value, order, where));
 }
 
-std::uint32_t futex_location::fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where,
+std::uint32_t futex_location::fetch_add(std::uint32_t operand, std::memory_order order, check::source_location where,
                                         const char* label) {
   return value_of(
       check::read_modify_write(location_, check::RmwOp::Add, operand, &add_to_value, order, where, label));
 }
 
 bool futex_location::compare_exchange(std::uint32_t& expected, std::uint32_t desired, std::memory_order success,
-                                      std::memory_order failure, std::source_location where) {
+                                      std::memory_order failure, check::source_location where) {
   Value seen = 0;
   const bool exchanged = check::conditional_update(location_, &compare_value, expected | (Value{desired} << 32),
                                                    success, failure, seen, where, "compare_exchange");
@@ -130,7 +130,7 @@ bool futex_location::compare_exchange(std::uint32_t& expected, std::uint32_t des
   return exchanged;
 }
 
-futex_result futex_location::wait(std::uint32_t expected, std::source_location where) {
+futex_result futex_location::wait(std::uint32_t expected, check::source_location where) {
   const auto self = static_cast<unsigned>(check::current_thread());
   Value seen = 0;
   if (!check::conditional_update(location_, &compare_and_queue, expected | (Value{self} << 32),
@@ -169,7 +169,7 @@ futex_result futex_location::wait(std::uint32_t expected, std::source_location w
   }
 }
 
-int futex_location::wake(int count, std::source_location where) {
+int futex_location::wake(int count, check::source_location where) {
   // The kernel counts a waiter woken before it compares with nr_wake: a
   // count of 0 or less still wakes one.
   if (count <= 0) count = 1;

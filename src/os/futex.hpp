@@ -40,9 +40,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <source_location>
 #include <type_traits>
 
+#include "../check/source_location.hpp"
 #include "../check/runtime.hpp"
 #include "../check/view.hpp"
 
@@ -65,16 +65,16 @@ namespace detail {
 class futex_location {
  public:
   futex_location(std::uint32_t initial, bool is_signed, const char* name, futex_options options,
-                 std::source_location where);
-  std::uint32_t load(std::memory_order order, std::source_location where) const;
-  void store(std::uint32_t value, std::memory_order order, std::source_location where);
-  std::uint32_t exchange(std::uint32_t value, std::memory_order order, std::source_location where);
-  std::uint32_t fetch_add(std::uint32_t operand, std::memory_order order, std::source_location where,
+                 check::source_location where);
+  std::uint32_t load(std::memory_order order, check::source_location where) const;
+  void store(std::uint32_t value, std::memory_order order, check::source_location where);
+  std::uint32_t exchange(std::uint32_t value, std::memory_order order, check::source_location where);
+  std::uint32_t fetch_add(std::uint32_t operand, std::memory_order order, check::source_location where,
                           const char* label = nullptr);
   bool compare_exchange(std::uint32_t& expected, std::uint32_t desired, std::memory_order success,
-                        std::memory_order failure, std::source_location where);
-  futex_result wait(std::uint32_t expected, std::source_location where);
-  int wake(int count, std::source_location where);
+                        std::memory_order failure, check::source_location where);
+  futex_result wait(std::uint32_t expected, check::source_location where);
+  int wake(int count, check::source_location where);
 
  private:
   check::LocationId location_;
@@ -93,41 +93,41 @@ class futex_word {
   using value_type = T;
 
   explicit futex_word(T initial, const char* name = nullptr, futex_options options = {},
-                      std::source_location where = std::source_location::current())
+                      check::source_location where = check::source_location::current())
       : word_(static_cast<std::uint32_t>(initial), std::is_signed_v<T>, name, options, where) {}
   futex_word(const futex_word&) = delete;
   futex_word& operator=(const futex_word&) = delete;
 
   T load(std::memory_order order = std::memory_order_seq_cst,
-         std::source_location where = std::source_location::current()) const {
+         check::source_location where = check::source_location::current()) const {
     return static_cast<T>(word_.load(order, where));
   }
   void store(T value, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             check::source_location where = check::source_location::current()) {
     word_.store(static_cast<std::uint32_t>(value), order, where);
   }
   T exchange(T value, std::memory_order order = std::memory_order_seq_cst,
-             std::source_location where = std::source_location::current()) {
+             check::source_location where = check::source_location::current()) {
     return static_cast<T>(word_.exchange(static_cast<std::uint32_t>(value), order, where));
   }
   T fetch_add(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current()) {
+              check::source_location where = check::source_location::current()) {
     return static_cast<T>(word_.fetch_add(static_cast<std::uint32_t>(operand), order, where));
   }
   T fetch_sub(T operand, std::memory_order order = std::memory_order_seq_cst,
-              std::source_location where = std::source_location::current()) {
+              check::source_location where = check::source_location::current()) {
     return static_cast<T>(word_.fetch_add(0U - static_cast<std::uint32_t>(operand), order, where, "fetch_sub"));
   }
   // No spurious failures: compare_exchange_weak behaves as the strong one.
   bool compare_exchange_strong(T& expected, T desired, std::memory_order success, std::memory_order failure,
-                               std::source_location where = std::source_location::current()) {
+                               check::source_location where = check::source_location::current()) {
     auto seen = static_cast<std::uint32_t>(expected);
     const bool exchanged = word_.compare_exchange(seen, static_cast<std::uint32_t>(desired), success, failure, where);
     expected = static_cast<T>(seen);
     return exchanged;
   }
   bool compare_exchange_strong(T& expected, T desired, std::memory_order order = std::memory_order_seq_cst,
-                               std::source_location where = std::source_location::current()) {
+                               check::source_location where = check::source_location::current()) {
     return compare_exchange_strong(expected, desired, order, failure_order(order), where);
   }
 
@@ -146,13 +146,13 @@ class futex_word {
 // FUTEX_WAIT: sleeps until woken if the word holds `expected`.
 template <typename T>
 futex_result futex_wait(futex_word<T>& word, T expected,
-                        std::source_location where = std::source_location::current()) {
+                        check::source_location where = check::source_location::current()) {
   return word.untyped().wait(static_cast<std::uint32_t>(expected), where);
 }
 
 // FUTEX_WAKE: wakes at most `count` waiters; returns how many it woke.
 template <typename T>
-int futex_wake(futex_word<T>& word, int count, std::source_location where = std::source_location::current()) {
+int futex_wake(futex_word<T>& word, int count, check::source_location where = check::source_location::current()) {
   return word.untyped().wake(count, where);
 }
 

@@ -8,7 +8,7 @@
 
 namespace mh::os::detail {
 
-const char* object_name(std::string_view what, const char* user_name, std::source_location where) {
+const char* object_name(std::string_view what, const char* user_name, check::source_location where) {
   std::string name;
   if (user_name != nullptr) {
     name = fmt::format("{} of {}", what, user_name);

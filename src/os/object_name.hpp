@@ -3,11 +3,11 @@
 // program's life because traces refer to locations by name pointer.
 #pragma once
 
-#include <source_location>
 #include <string_view>
+#include "../check/source_location.hpp"
 
 namespace mh::os::detail {
 
-const char* object_name(std::string_view what, const char* user_name, std::source_location where);
+const char* object_name(std::string_view what, const char* user_name, check::source_location where);
 
 }  // namespace mh::os::detail

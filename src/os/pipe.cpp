@@ -116,7 +116,7 @@ Value chunk_number(const void* data, std::size_t n) {
 
 }  // namespace
 
-pipe::pipe(pipe_options options, const char* name, std::source_location where) : options_(options) {
+pipe::pipe(pipe_options options, const char* name, check::source_location where) : options_(options) {
   if (options_.capacity == 0 || options_.write_ends < 0 || options_.read_ends < 0)
     check::report_error(error::os_misuse, "a pipe needs a capacity and non-negative numbers of ends", where);
   PipeState initial;
@@ -144,7 +144,7 @@ std::memory_order failure_order(const pipe_options& o) {
 }
 }  // namespace
 
-ssize_t pipe::write(const void* data, std::size_t n, std::source_location where) {
+ssize_t pipe::write(const void* data, std::size_t n, check::source_location where) {
   if (n == 0) return 0;
   const auto* bytes = static_cast<const char*>(data);
   const bool atomic = n <= kPipeBuf;
@@ -178,7 +178,7 @@ ssize_t pipe::write(const void* data, std::size_t n, std::source_location where)
   return static_cast<ssize_t>(n);
 }
 
-ssize_t pipe::read(void* data, std::size_t n, std::source_location where) {
+ssize_t pipe::read(void* data, std::size_t n, check::source_location where) {
   if (n == 0) return 0;
   // Choice k > 0 ("k of n" in traces): this read returns exactly k bytes, a
   // short read, which needs more than k bytes there; 0: all that is
@@ -213,14 +213,14 @@ ssize_t pipe::read(void* data, std::size_t n, std::source_location where) {
   }
 }
 
-void pipe::close_write(std::source_location where) {
+void pipe::close_write(check::source_location where) {
   Value seen = 0;
   if (!check::conditional_update(location_, &pipe_update, operand_of(kCloseWrite, 0), success_order(options_),
                                  failure_order(options_), seen, where, "pipe close (write end)"))
     check::report_error(error::os_misuse, "close of a pipe's write end that is not open", where);
 }
 
-void pipe::close_read(std::source_location where) {
+void pipe::close_read(check::source_location where) {
   Value seen = 0;
   if (!check::conditional_update(location_, &pipe_update, operand_of(kCloseRead, 0), success_order(options_),
                                  failure_order(options_), seen, where, "pipe close (read end)"))

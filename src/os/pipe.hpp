@@ -27,8 +27,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <source_location>
 
+#include "../check/source_location.hpp"
 #include "../check/runtime.hpp"
 
 namespace mh::os {
@@ -51,17 +51,17 @@ struct pipe_options {
 class pipe {
  public:
   explicit pipe(pipe_options options = {}, const char* name = nullptr,
-                std::source_location where = std::source_location::current());
+                check::source_location where = check::source_location::current());
   pipe(const pipe&) = delete;
   pipe& operator=(const pipe&) = delete;
 
   // Returns n, or -1 with errno EPIPE when no read end is open.
-  ssize_t write(const void* data, std::size_t n, std::source_location where = std::source_location::current());
+  ssize_t write(const void* data, std::size_t n, check::source_location where = check::source_location::current());
   // Returns the count read (at least 1), or 0 at end of file.
-  ssize_t read(void* data, std::size_t n, std::source_location where = std::source_location::current());
+  ssize_t read(void* data, std::size_t n, check::source_location where = check::source_location::current());
   // close(2) of one write or read descriptor.
-  void close_write(std::source_location where = std::source_location::current());
-  void close_read(std::source_location where = std::source_location::current());
+  void close_write(check::source_location where = check::source_location::current());
+  void close_read(check::source_location where = check::source_location::current());
 
   const pipe_options& options() const { return options_; }
 

@@ -18,9 +18,9 @@
 #pragma once
 
 #include <functional>
-#include <source_location>
 #include <utility>
 
+#include "../check/source_location.hpp"
 #include "../check/runtime.hpp"
 
 namespace mh::os {
@@ -37,14 +37,14 @@ class process {
  public:
   template <typename F>
   explicit process(F&& body, process_options options = {},
-                   std::source_location where = std::source_location::current())
+                   check::source_location where = check::source_location::current())
       : thread_(check::spawn_process(std::function<void()>(std::forward<F>(body)), options.may_crash, where)) {}
   process(const process&) = delete;
   process& operator=(const process&) = delete;
   ~process() = default;  // an unwaited process still runs to its end
 
   // waitpid(2).
-  process_exit wait(std::source_location where = std::source_location::current()) {
+  process_exit wait(check::source_location where = check::source_location::current()) {
     return process_exit{check::join(thread_, where)};
   }
 

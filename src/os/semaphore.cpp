@@ -20,7 +20,7 @@ Value add_token(Value count, Value, check::RmwOp) { return count + 1; }
 
 }  // namespace
 
-semaphore::semaphore(unsigned initial, sem_sharing sharing, const char* name, std::source_location where)
+semaphore::semaphore(unsigned initial, sem_sharing sharing, const char* name, check::source_location where)
     : sharing_(sharing), owner_(check::current_process()) {
   const check::LocationInfo info = check::location_info<unsigned>(check::LocationKind::Atomic, name);
   // A named semaphore is the kernel's; the others live where they are made.
@@ -30,7 +30,7 @@ semaphore::semaphore(unsigned initial, sem_sharing sharing, const char* name, st
   if (named) check::set_shared_allocation(previous);
 }
 
-void semaphore::check_user(std::source_location where) const {
+void semaphore::check_user(check::source_location where) const {
   if (sharing_ != sem_sharing::threads) return;
   const check::ProcessId user = check::current_process();
   if (user != owner_)
@@ -41,13 +41,13 @@ void semaphore::check_user(std::source_location where) const {
                         where);
 }
 
-void semaphore::post(std::source_location where) {
+void semaphore::post(check::source_location where) {
   check_user(where);
   check::read_modify_write(location_, check::RmwOp::Add, 1, &add_token, std::memory_order_release, where,
                            "sem_post");
 }
 
-void semaphore::wait(std::source_location where) {
+void semaphore::wait(check::source_location where) {
   check_user(where);
   for (;;) {
     Value seen = 0;
@@ -58,14 +58,14 @@ void semaphore::wait(std::source_location where) {
   }
 }
 
-bool semaphore::try_wait(std::source_location where) {
+bool semaphore::try_wait(check::source_location where) {
   check_user(where);
   Value seen = 0;
   return check::conditional_update(location_, &take_token, 0, std::memory_order_acquire, std::memory_order_relaxed,
                                    seen, where, "sem_trywait");
 }
 
-int semaphore::value(std::source_location where) {
+int semaphore::value(check::source_location where) {
   check_user(where);
   return static_cast<int>(check::load(location_, std::memory_order_relaxed, where, "sem_getvalue"));
 }

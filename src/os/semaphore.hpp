@@ -21,8 +21,8 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
 
+#include "../check/source_location.hpp"
 #include "../check/runtime.hpp"
 
 namespace mh::os {
@@ -32,17 +32,17 @@ enum class sem_sharing : std::uint8_t { threads, processes, named };
 class semaphore {
  public:
   explicit semaphore(unsigned initial, sem_sharing sharing = sem_sharing::threads, const char* name = nullptr,
-                     std::source_location where = std::source_location::current());
+                     check::source_location where = check::source_location::current());
   semaphore(const semaphore&) = delete;
   semaphore& operator=(const semaphore&) = delete;
 
-  void post(std::source_location where = std::source_location::current());       // sem_post
-  void wait(std::source_location where = std::source_location::current());       // sem_wait
-  bool try_wait(std::source_location where = std::source_location::current());   // sem_trywait: false is EAGAIN
-  int value(std::source_location where = std::source_location::current());       // sem_getvalue
+  void post(check::source_location where = check::source_location::current());       // sem_post
+  void wait(check::source_location where = check::source_location::current());       // sem_wait
+  bool try_wait(check::source_location where = check::source_location::current());   // sem_trywait: false is EAGAIN
+  int value(check::source_location where = check::source_location::current());       // sem_getvalue
 
  private:
-  void check_user(std::source_location where) const;
+  void check_user(check::source_location where) const;
 
   check::LocationId location_;
   sem_sharing sharing_;

@@ -9,9 +9,9 @@
 #pragma once
 
 #include <optional>
-#include <source_location>
 #include <utility>
 
+#include "../check/source_location.hpp"
 #include "../check/runtime.hpp"
 
 namespace mh::os {

@@ -8,8 +8,8 @@
 #include <sys/types.h>
 
 #include <cstddef>
-#include <source_location>
 
+#include "../check/source_location.hpp"
 #include "pipe.hpp"
 
 namespace mh::os {
@@ -18,14 +18,14 @@ class socketpair {
  public:
   class endpoint {
    public:
-    ssize_t write(const void* data, std::size_t n, std::source_location where = std::source_location::current()) {
+    ssize_t write(const void* data, std::size_t n, check::source_location where = check::source_location::current()) {
       return out_->write(data, n, where);
     }
-    ssize_t read(void* data, std::size_t n, std::source_location where = std::source_location::current()) {
+    ssize_t read(void* data, std::size_t n, check::source_location where = check::source_location::current()) {
       return in_->read(data, n, where);
     }
     // close(2): the peer reads end of file, and its writes fail with EPIPE.
-    void close(std::source_location where = std::source_location::current()) {
+    void close(check::source_location where = check::source_location::current()) {
       out_->close_write(where);
       in_->close_read(where);
     }
@@ -38,7 +38,7 @@ class socketpair {
   };
 
   explicit socketpair(pipe_options options = {}, const char* name = nullptr,
-                      std::source_location where = std::source_location::current())
+                      check::source_location where = check::source_location::current())
       : first_to_second_(options, name, where), second_to_first_(options, name, where) {}
 
   // Endpoint 0 or 1, like the two descriptors socketpair(2) returns.
