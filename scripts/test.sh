@@ -2,8 +2,9 @@
 # The test command of the README (and of CI): installs what is missing,
 # checks that every preset configures, builds the AArch64 cross preset and
 # runs its emulated smoke test, builds the tsan preset (clang
-# ThreadSanitizer) and runs the TSan suite (docs/tsan.md), then
-# builds and runs the whole ctest suite twice: the default preset (-Werror)
+# ThreadSanitizer) and runs the TSan suite (docs/tsan.md), builds the fuzz
+# preset and replays its regression corpus and fuzzes each target briefly
+# (docs/fuzzing.md), then builds and runs the whole ctest suite twice: the default preset (-Werror)
 # and the asan preset (AddressSanitizer + UndefinedBehaviorSanitizer, so the
 # parser's robustness tests also prove the absence of memory errors). Each
 # preset is built once; ccache keeps rebuilds cheap.
@@ -34,6 +35,12 @@ ctest --test-dir build/aarch64 --output-on-failure
 cmake --preset tsan
 cmake --build --preset tsan -j "$jobs"
 ctest --preset tsan -j "$jobs"
+
+# The fuzz targets (clang, ASan + UBSan, libFuzzer): the regression corpus,
+# the suite's C tests through both the axiomatic models and the model
+# checker, then each target fuzzed for 20 s (docs/fuzzing.md).
+cmake --build --preset fuzz -j "$jobs"
+ctest --preset fuzz
 
 cmake --preset asan
 cmake --build --preset asan -j "$jobs"

@@ -18,7 +18,7 @@ constexpr int kColumn = 3;
 std::vector<AsmLine> column(const std::vector<std::string>& cells) {
   std::vector<AsmLine> lines;
   for (std::size_t i = 0; i < cells.size(); ++i)
-    lines.push_back(AsmLine{cells[i], Pos{kFirstLine + static_cast<int>(i), kColumn}});
+    lines.push_back(AsmLine{cells[i], Pos{kFirstLine + static_cast<int>(i), kColumn}, {}});
   return lines;
 }
 
@@ -593,7 +593,7 @@ void expect_parses_or_rejects(Arch arch, const std::string& text) {
   Test test;
   test.file = "t.litmus";
   try {
-    parse_asm_thread(arch, 0, {AsmLine{text, Pos{1, 1}}}, test);
+    parse_asm_thread(arch, 0, {AsmLine{text, Pos{1, 1}, {}}}, test);
   } catch (const ParseError&) {
   } catch (const std::exception& error) {
     ADD_FAILURE() << "'" << text << "' threw " << error.what();
@@ -619,7 +619,7 @@ TEST(LitmusAsm, TruncationsAndCorruptionsParseOrThrowParseError) {
     for (const std::string& line : lines) {
       // The whole line is valid.
       litmus::Test test;
-      EXPECT_NO_THROW(parse_asm_thread(arch, 0, {AsmLine{line, Pos{1, 1}}}, test)) << line;
+      EXPECT_NO_THROW(parse_asm_thread(arch, 0, {AsmLine{line, Pos{1, 1}, {}}}, test)) << line;
       for (std::size_t length = 0; length <= line.size(); ++length)
         expect_parses_or_rejects(arch, line.substr(0, length));
       for (int trial = 0; trial < 200; ++trial) {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "litmus/parser.hpp"
-#include "litmus_test_support.hpp"
 #include "litmus/printer.hpp"
+#include "litmus_test_support.hpp"
 
 namespace mh::litmus {
 namespace {
@@ -246,6 +246,15 @@ std::string nine_threads() {
   std::string text = "C many\n{}\n";
   for (int i = 0; i < 9; ++i) text += "P" + std::to_string(i) + " (atomic_int* x) { atomic_store(x, 1); }\n";
   return text + "exists (x=1)\n";
+}
+
+// An asm row may run over lines (blanks, newlines too, separate words); an
+// error inside it points at its own line, not past the end of the row's
+// first line (found by the litmus parser fuzzer, docs/fuzzing.md).
+TEST(LitmusFrameErrors, AsmRowOverLinesPointsAtTheRightLine) {
+  const std::string text =
+      "X86_64 T\n{ x=0; }\n P0 | P1 ;\n movl $1,%eax   movl $2,%ebx\n\"oops | movl $1,%eax ;\nexists (x=0)\n";
+  EXPECT_EQ(error_of(text).substr(0, 4), "5:1:") << error_of(text);
 }
 
 TEST(LitmusFrameErrors, PositionedMessages) {

@@ -413,7 +413,10 @@ class Enumerator {
       return too_large("more than " + std::to_string(limits_.max_candidates) + " candidate executions");
     if ((result_.candidates & 0x3ff) == 0 && out_of_time()) return false;
     const Derived derived(x);
-    const ModelVerdict verdict = check_model(model_, x, derived);
+    ModelVerdict verdict = check_model(model_, x, derived);
+    if (verdict.consistent && limits_.c11_races_under_every_model && model_ != ModelKind::RC11 &&
+        test_.arch == litmus::Arch::C)
+      verdict.undefined = c11_data_race(x, rc11_happens_before(x));
     if (!verdict.consistent) return true;
 
     const auto lookup = [&](const CondTerm& term) -> Value {

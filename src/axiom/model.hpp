@@ -22,6 +22,12 @@ ModelVerdict check_arm(const Execution& x, const Derived& d);
 ModelVerdict check_rc11(const Execution& x, const Derived& d);
 ModelVerdict check_model(ModelKind model, const Execution& x, const Derived& d);
 
+// RC11's happens-before (sb and synchronises-with through release sequences).
+Relation rc11_happens_before(const Execution& x);
+// C11's data race: conflicting accesses of different threads, not both
+// atomic, unordered by `hb`.
+bool c11_data_race(const Execution& x, const Relation& hb);
+
 const char* model_name(ModelKind model);  // "sc", "tso", "arm", "rc11"
 std::optional<ModelKind> parse_model_name(const std::string& name);
 // The model herd would pick for the test's architecture.

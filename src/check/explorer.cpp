@@ -1142,9 +1142,10 @@ void Explorer::add_read(std::uint32_t t, PendingOp& op) {
       continue;
     for (int spurious = 0; spurious < 2; ++spurious) {
       if (spurious == 1 && !(op.compare && op.weak && compare_matches(graph_.at(ref), graph_.at(w).value))) continue;
-      // At most one spurious failure in a row per thread and location: a
-      // retry loop would otherwise have one execution per number of failures.
-      if (spurious == 1 && previous_attempt_failed_spuriously(t, op.location)) continue;
+      // At most one spurious failure in a row per thread, location and
+      // statement: a retry loop would otherwise have one execution per
+      // number of failures. Two different statements may both fail.
+      if (spurious == 1 && previous_attempt_failed_spuriously(t, op.location, op.where)) continue;
       const Choice c{w, spurious == 1};
       set_choice(graph_, c);
       if (!consistency_.global_ok(graph_, ref)) continue;
@@ -1205,12 +1206,19 @@ bool Explorer::spin_waits_in_vain(std::uint32_t t, EventRef read, EventRef write
   return stale || !(graph_.location(r.location).co.back() == write);
 }
 
-bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const {
+bool Explorer::previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location,
+                                                   const check::source_location& where) const {
   const auto& events = graph_.thread(t).events;
+  const auto same_statement = [&](const check::source_location& other) {
+    const char* a = other.file_name();
+    const char* b = where.file_name();
+    return other.line() == where.line() && other.column() == where.column() &&
+           (a == b || (a != nullptr && b != nullptr && std::string_view(a) == std::string_view(b)));
+  };
   // The read being added is the thread's last event; look before it.
   for (std::size_t i = events.size() - 1; i-- > 0;) {
     const Event& e = events[i];
-    if (e.kind == EventKind::Read && e.location == location) return e.spurious;
+    if (e.kind == EventKind::Read && e.location == location) return e.spurious && same_statement(e.where);
   }
   return false;
 }

@@ -172,7 +172,8 @@ class Explorer {
   void push_revisits(EventRef write);
   void push_revisits(const Graph& g, EventRef write);
   bool spin_waits_in_vain(std::uint32_t t, EventRef read, EventRef write) const;
-  bool previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location) const;
+  bool previous_attempt_failed_spuriously(std::uint32_t t, std::uint32_t location,
+                                          const check::source_location& where) const;
   void push_conflict_revisits(std::uint32_t t, EventRef read, const PendingOp& op);
   bool maximal(const Graph& g, EventRef e, const View& keep, EventRef writer) const;
   void push(WorkItem item);

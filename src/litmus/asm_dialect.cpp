@@ -22,9 +22,14 @@ bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-// Offsets are bounded by kMaxLineLength, so the column fits an int.
-Pos column_of(Pos start, std::size_t offset) {
-  return Pos{start.line, start.col + static_cast<int>(offset)};
+// Where the character at `offset` of the cell is; one past its end is just
+// after its last character. Offsets are bounded by kMaxLineLength, so the
+// column fits an int.
+Pos column_of(const AsmLine& line, std::size_t offset) {
+  if (offset < line.char_pos.size()) return line.char_pos[offset];
+  if (!line.char_pos.empty() && offset == line.char_pos.size())
+    return Pos{line.char_pos.back().line, line.char_pos.back().col + 1};
+  return Pos{line.pos.line, line.pos.col + static_cast<int>(offset)};
 }
 
 std::string describe_char(char c) {
@@ -55,7 +60,7 @@ std::vector<Token> lex(const ThreadBuilder& builder, const AsmLine& line) {
     }
     Token token;
     token.offset = i;
-    token.pos = column_of(line.pos, i);
+    token.pos = column_of(line, i);
     if (is_letter(c) || c == '_' || c == '.' || c == '%') {
       token.kind = Token::Kind::Word;
       ++i;
@@ -219,7 +224,7 @@ std::optional<Instruction> split_instruction(ThreadBuilder& builder, const AsmLi
     } else if (token.is(',') && open_brackets.empty()) {
       if (current.tokens.empty()) builder.fail(token.pos, "expected an operand before ','");
       if (i + 1 == tokens.size())
-        builder.fail(column_of(line.pos, token.offset + 1), "expected an operand after ','");
+        builder.fail(column_of(line, token.offset + 1), "expected an operand after ','");
       close_operand();
       continue;
     }

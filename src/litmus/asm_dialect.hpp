@@ -10,10 +10,12 @@
 namespace mh::litmus {
 
 // One non-empty cell of a thread's column: the text of one instruction (or a
-// label `L0:` possibly followed by an instruction), and where it starts.
+// label `L0:` possibly followed by an instruction), where it starts, and
+// where each of its characters is (a cell may run over lines).
 struct AsmLine {
   std::string text;
   Pos pos;
+  std::vector<Pos> char_pos;  // empty: the text is on one line from `pos`
 };
 
 // Builds thread `thread_id`'s code from its column. Shared locations named in

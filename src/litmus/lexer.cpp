@@ -236,26 +236,37 @@ std::string_view Lexer::take_braced_body(Pos& body_pos) {
   }
 }
 
-std::string Lexer::take_cell(Pos& cell_pos) {
+std::string Lexer::take_cell(Pos& cell_pos, std::vector<Pos>& char_pos) {
   has_peeked_ = false;
   std::string cell;
   cell_pos = Pos{};
+  char_pos.clear();
+  const auto add_space = [&](Pos at) {
+    if (cell.empty()) return;
+    cell += ' ';
+    char_pos.push_back(at);
+  };
   while (cursor_.offset < text_.size()) {
     const char c = text_[cursor_.offset];
     if (c == '|' || c == ';') break;
+    const Pos at = cursor_.pos;
     if (skip_comment(cursor_)) {
-      if (!cell.empty()) cell += ' ';
+      add_space(at);
       continue;
     }
     if (is_blank(c)) {
-      if (!cell.empty()) cell += ' ';
+      add_space(at);
     } else {
-      if (cell.empty()) cell_pos = cursor_.pos;
+      if (cell.empty()) cell_pos = at;
       cell += c;
+      char_pos.push_back(at);
     }
     advance(cursor_);
   }
-  while (!cell.empty() && cell.back() == ' ') cell.pop_back();
+  while (!cell.empty() && cell.back() == ' ') {
+    cell.pop_back();
+    char_pos.pop_back();
+  }
   return cell;
 }
 

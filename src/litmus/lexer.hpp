@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "litmus/ast.hpp"
 
@@ -62,9 +63,11 @@ class Lexer {
   // them; `body_pos` receives the position of the first character after `{`.
   std::string_view take_braced_body(Pos& body_pos);
   // Reads one asm table cell: text up to `|`, `;` or end of file with comments
-  // removed and blanks trimmed; `cell_pos` is its first non-blank character.
-  // Leaves the cursor at the terminator.
-  std::string take_cell(Pos& cell_pos);
+  // removed, blanks (newlines too) made spaces and trimmed; `cell_pos` is its
+  // first non-blank character and `char_pos` where each character of the
+  // returned text is, so errors inside a cell that runs over lines point at
+  // the right line. Leaves the cursor at the terminator.
+  std::string take_cell(Pos& cell_pos, std::vector<Pos>& char_pos);
 
   void set_options(LexerOptions options) {
     options_ = options;

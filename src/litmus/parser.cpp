@@ -305,7 +305,7 @@ class FrameParser {
       std::size_t column = 0;
       while (true) {
         AsmLine line;
-        line.text = lexer_.take_cell(line.pos);
+        line.text = lexer_.take_cell(line.pos, line.char_pos);
         if (!line.text.empty()) columns[column].push_back(std::move(line));
         if (lexer_.at_eof()) lexer_.fail(lexer_.pos(), "unexpected end of file");
         const Pos separator_pos = lexer_.pos();

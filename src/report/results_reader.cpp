@@ -290,6 +290,14 @@ json parse_json(const std::string& text, const std::string& path, std::size_t li
       message = message.substr(colon + 2);
     throw ResultsError(
         fmt::format("{}:{}:{}: not valid JSON: {}", path, line + line_offset, column, message));
+  } catch (const json::exception& error) {
+    // Valid syntax nlohmann cannot hold, such as a number beyond a double
+    // (1e500): it says which number, not where. Found by fuzzing.
+    std::string message = error.what();
+    if (const auto bracket = message.find("] "); bracket != std::string::npos)
+      message = message.substr(bracket + 2);
+    const std::string where = line_offset > 0 ? fmt::format("{}:{}", path, line_offset + 1) : path;
+    throw ResultsError(fmt::format("{}: not valid JSON: {}", where, message));
   }
 }
 
