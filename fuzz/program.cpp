@@ -78,6 +78,7 @@ Instr decode_instr(ByteReader& in, const Program& program, const std::vector<Ins
       instr.order = pick(kFenceOrders, orders & 7U);
       break;
   }
+  if (plain) instr.order = Order::Relaxed;  // a plain access has no order: one way to write it
   // operands: bits 0-1 the value, 2-3 the CAS's expected value, 4-6 all set
   // for a guard (one time in eight), bit 7 which earlier result it tests;
   // shape's bit 3 is the value the guard wants.
@@ -152,8 +153,7 @@ void encode_instr(const Program& program, const std::vector<Instr>& code, std::s
       orders = index_of(kFenceOrders, instr.order, "fence order");
       break;
   }
-  if (plain && instr.order != (instr.kind == InstrKind::Load ? kLoadOrders[0] : kStoreOrders[0]))
-    orders = 0;  // a plain access has no order: any decodes the same
+  if (plain) orders = 0;  // a plain access has no order
   out.push_back(check_byte(shape));
   out.push_back(check_byte(operands));
   out.push_back(check_byte(orders));

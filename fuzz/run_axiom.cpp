@@ -22,8 +22,8 @@ Outcome run_axiom(const Program& program, Model model) {
   axiom::CheckLimits limits;
   // A program needing more is skipped (too large), as on the checker's
   // side: the fuzzer wants many programs a second, not one a minute.
-  limits.max_candidates = 500'000;
-  limits.max_seconds = 2;
+  limits.max_candidates = 20'000;
+  limits.max_seconds = 0.25;
   limits.c11_races_under_every_model = true;
   const axiom::CheckResult result =
       axiom::check_test(test, model == Model::SC ? axiom::ModelKind::SC : axiom::ModelKind::RC11, limits);

@@ -159,8 +159,8 @@ Outcome run_checker(const Program& program, Model model) {
   check_options options;
   options.model = model == Model::SC ? memory_model::sc : memory_model::rc11;
   // Bounds as on the axiomatic side: a program beyond them is skipped.
-  options.max_executions = 500'000;
-  options.time_limit_seconds = 2;
+  options.max_executions = 20'000;
+  options.time_limit_seconds = 0.25;
   options.stack_bytes = 64 * 1024;
   const check_result result = model_check(body, options);
   outcome.executions = result.executions;

@@ -10,7 +10,7 @@ mkdir -p "$work/corpus" "$work/findings"
 seeds=()
 for dir in "$@"; do [[ -d $dir ]] && seeds+=("$dir"); done
 # -timeout: one input running 30 s is a hang (the differential sides stop
-# at 2 s each per model); -rss_limit_mb: a runaway
+# at 0.25 s each per model); -rss_limit_mb: a runaway
 # allocation is a finding, not the machine's memory.
 exec "$fuzzer" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=4096 -max_len="$max_len" \
   -print_final_stats=1 -artifact_prefix="$work/findings/" "$work/corpus" "${seeds[@]}"
