@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
       if (entry.path().extension() == ".litmus") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  int written = 0, skipped = 0, differences = 0;
+  int written = 0, skipped = 0, failures = 0;
   for (const fs::path& file : files) {
     mh::litmus::Test test;
     try {
@@ -68,14 +68,18 @@ int main(int argc, char** argv) {
     ++written;
     const mh::fuzz::Comparison comparison = mh::fuzz::compare_program(*program);
     if (!comparison.difference.empty()) {
-      ++differences;
+      ++failures;
       std::printf("%s: DIFFERENT\n%s\n", file.stem().c_str(), comparison.difference.c_str());
+    } else if (comparison.models_compared < 2) {
+      // The suite's tests are small: one a bound stops was not checked.
+      ++failures;
+      std::printf("%s: NOT COMPARED under %d of the 2 models (a side's bounds stopped it)\n",
+                  file.stem().c_str(), 2 - comparison.models_compared);
     } else {
-      std::printf("%s: agree (%d models%s)\n", file.stem().c_str(), comparison.models_compared,
-                  comparison.race ? ", racy" : "");
+      std::printf("%s: agree under rc11 and sc%s\n", file.stem().c_str(), comparison.race ? " (racy)" : "");
     }
   }
-  std::printf("%d tests written to %s, %d do not fit a program, %d differ\n", written, out_dir.c_str(),
-              skipped, differences);
-  return differences == 0 ? 0 : 1;
+  std::printf("%d tests written to %s, %d do not fit a program, %d differ or were not compared\n", written,
+              out_dir.c_str(), skipped, failures);
+  return failures == 0 ? 0 : 1;
 }

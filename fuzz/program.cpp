@@ -153,7 +153,11 @@ void encode_instr(const Program& program, const std::vector<Instr>& code, std::s
       orders = index_of(kFenceOrders, instr.order, "fence order");
       break;
   }
-  if (plain) orders = 0;  // a plain access has no order
+  if (plain) {
+    if (instr.order != Order::Relaxed)
+      throw std::invalid_argument("encode_program: a plain access with a memory order");
+    orders = 0;
+  }
   out.push_back(check_byte(shape));
   out.push_back(check_byte(operands));
   out.push_back(check_byte(orders));

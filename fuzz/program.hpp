@@ -20,7 +20,7 @@ enum class InstrKind : std::uint8_t { Load, Store, Rmw, Cas, Fence };
 struct Instr {
   InstrKind kind = InstrKind::Load;
   int location = 0;
-  Order order = Order::Relaxed;       // ignored for plain locations
+  Order order = Order::Relaxed;       // Relaxed on plain locations (they have no order)
   Order fail_order = Order::Relaxed;  // Cas
   RmwKind rmw = RmwKind::Exchange;
   bool weak = false;  // Cas: may fail spuriously

@@ -91,6 +91,13 @@ std::optional<Instr> convert(const litmus::Instr& in, const std::vector<bool>& p
     }
     case litmus::InstrKind::Rmw: {
       out.kind = InstrKind::Rmw;
+      static_assert(static_cast<int>(litmus::RmwOp::Exchange) == static_cast<int>(RmwKind::Exchange) &&
+                        static_cast<int>(litmus::RmwOp::Add) == static_cast<int>(RmwKind::Add) &&
+                        static_cast<int>(litmus::RmwOp::Sub) == static_cast<int>(RmwKind::Sub) &&
+                        static_cast<int>(litmus::RmwOp::And) == static_cast<int>(RmwKind::And) &&
+                        static_cast<int>(litmus::RmwOp::Or) == static_cast<int>(RmwKind::Or) &&
+                        static_cast<int>(litmus::RmwOp::Xor) == static_cast<int>(RmwKind::Xor),
+                    "the two RMW enums must list the same operations in the same order");
       out.rmw = static_cast<RmwKind>(in.rmw_op);
       const std::optional<int> value = constant(in.value, 1, 3);
       if (!value) return std::nullopt;
@@ -141,6 +148,9 @@ std::optional<Program> program_from_litmus(const litmus::Test& test) {
       const std::optional<Instr> instr = convert(in, program.plain, constants);
       if (!instr) return std::nullopt;
       code.push_back(*instr);
+      // What the access writes is no longer the constant assigned before.
+      constants.erase(in.dst);
+      if (in.kind == litmus::InstrKind::Cas) constants.erase(in.expected);
     }
     if (code.empty() || code.size() > kMaxInstructionsPerThread) return std::nullopt;
     program.threads.push_back(std::move(code));

@@ -39,8 +39,13 @@ int main(int argc, char** argv) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
       std::vector<std::filesystem::path> files;
-      for (const auto& entry : std::filesystem::recursive_directory_iterator(path))
-        if (entry.is_regular_file()) files.push_back(entry.path());
+      try {
+        for (const auto& entry : std::filesystem::recursive_directory_iterator(path))
+          if (entry.is_regular_file()) files.push_back(entry.path());
+      } catch (const std::filesystem::filesystem_error& e) {
+        std::fprintf(stderr, "%s: %s\n", path.c_str(), e.code().message().c_str());
+        return 2;
+      }
       std::sort(files.begin(), files.end());
       for (const auto& file : files) replay(file);
       count += files.size();

@@ -10,6 +10,7 @@
 #include "differential.hpp"
 #include "litmus/parser.hpp"
 #include "program.hpp"
+#include "program_from_litmus.hpp"
 #include "program_litmus.hpp"
 #include "run_axiom.hpp"
 #include "run_checker.hpp"
@@ -49,6 +50,10 @@ TEST(DifferentialProgram, EncodeRefusesWhatTheDecoderCannotProduce) {
   program.threads[0][0].kind = InstrKind::Rmw;  // an RMW on a plain location
   EXPECT_THROW(encode_program(program), std::invalid_argument);
   program.threads[0][0].kind = InstrKind::Store;
+  program.threads[0][0].order = Order::Release;  // a plain store has no order
+  EXPECT_THROW(encode_program(program), std::invalid_argument);
+  program.threads[0][0].order = Order::Relaxed;
+  EXPECT_NO_THROW(encode_program(program));
   program.threads[0][0].value = 7;  // values are 1-3
   EXPECT_THROW(encode_program(program), std::invalid_argument);
   program.threads.resize(1);  // one thread
@@ -145,6 +150,24 @@ TEST(DifferentialProgram, TwoWeakCasStatementsBothFailingIsAState) {
   for (const auto run : {&run_axiom, &run_checker})
     EXPECT_EQ(run(p, Model::SC).states.count(both_failed), 1U);
   EXPECT_TRUE(compare_program(p).difference.empty()) << compare_program(p).difference;
+}
+
+// A C test's compare-exchange fits a program only while its expected
+// register holds a known constant: after a CAS has written the value it read
+// into that register, a second CAS on it expects an unknown value.
+TEST(DifferentialProgram, FromLitmusTracksTheExpectedRegister) {
+  const std::string head =
+      "C T\n{ x = 0; }\nP0 (atomic_int* x) {\n  int e = 0;\n"
+      "  int r0 = atomic_compare_exchange_strong(x, &e, 1);\n";
+  const std::string tail =
+      "  int r1 = atomic_compare_exchange_strong(x, &e, 2);\n}\n"
+      "P1 (atomic_int* x) { int r0 = atomic_load(x); }\nexists (0:r0=1)\n";
+  EXPECT_FALSE(program_from_litmus(litmus::parse_litmus(head + tail, "t.litmus")).has_value());
+  const std::optional<Program> reassigned =
+      program_from_litmus(litmus::parse_litmus(head + "  e = 1;\n" + tail, "t.litmus"));
+  ASSERT_TRUE(reassigned.has_value());
+  EXPECT_EQ(reassigned->threads[0][0].expected, 0);
+  EXPECT_EQ(reassigned->threads[0][1].expected, 1);
 }
 
 }  // namespace
