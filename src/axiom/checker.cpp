@@ -118,7 +118,7 @@ class Enumerator {
       if (p.empty()) return;  // a thread with no complete path: no execution at all
     std::uint64_t combinations = 0;
     while (true) {
-      if ((++combinations & 0x3ff) == 0 && out_of_time()) return;
+      if ((++combinations & 0x3f) == 0 && out_of_time()) return;
       if (reads_can_be_satisfied(choice) && !examine_paths(choice)) return;
       // Next combination of per-thread paths (odometer).
       std::size_t t = 0;
@@ -140,7 +140,7 @@ class Enumerator {
   // Marks the result too large once the time limit has passed.
   bool out_of_time() {
     if (elapsed() <= limits_.max_seconds) return false;
-    too_large("checking took longer than " + std::to_string(static_cast<int>(limits_.max_seconds)) + " s");
+    too_large(fmt::format("checking took longer than {:g} s", limits_.max_seconds));
     return true;
   }
 
@@ -158,12 +158,21 @@ class Enumerator {
   bool compute_paths() {
     ValueDomains domains(test_.locations.size());
     for (std::size_t l = 0; l < test_.locations.size(); ++l) domains[l] = {test_.locations[l].init};
+    PathLimits path_limits = limits_.paths;
+    // (A limit beyond a year is no limit, and would overflow the clock.)
+    if (limits_.max_seconds < 3.2e7)
+      path_limits.deadline =
+          std::min(path_limits.deadline,
+                   start_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(std::max(limits_.max_seconds, 0.0))));
     for (int round = 0; round < limits_.max_domain_rounds; ++round) {
       paths_.assign(test_.threads.size(), {});
       std::size_t writes_per_execution = 0;
       for (std::size_t t = 0; t < test_.threads.size(); ++t) {
-        if (enumerate_thread_paths(test_, test_.threads[t], domains, limits_.paths, paths_[t]) !=
-            PathStatus::Ok)
+        const PathStatus status =
+            enumerate_thread_paths(test_, test_.threads[t], domains, path_limits, paths_[t]);
+        if (out_of_time()) return false;
+        if (status != PathStatus::Ok)
           return too_large("thread P" + std::to_string(test_.threads[t].id) +
                            " has too many paths or events");
         std::size_t most = 0;
@@ -411,7 +420,7 @@ class Enumerator {
   bool examine_candidate(const Execution& x, const std::vector<std::size_t>& choice) {
     if (++result_.candidates > limits_.max_candidates)
       return too_large("more than " + std::to_string(limits_.max_candidates) + " candidate executions");
-    if ((result_.candidates & 0x3ff) == 0 && out_of_time()) return false;
+    if ((result_.candidates & 0xff) == 0 && out_of_time()) return false;
     const Derived derived(x);
     ModelVerdict verdict = check_model(model_, x, derived);
     if (verdict.consistent && limits_.c11_races_under_every_model && model_ != ModelKind::RC11 &&

@@ -144,6 +144,11 @@ class PathExplorer {
       too_large_ = true;
       return true;
     }
+    // The clock is read every 256 steps: cheap, and a step is short.
+    if ((++steps_since_clock_ & 0xff) == 0 && std::chrono::steady_clock::now() > limits_.deadline) {
+      too_large_ = true;
+      return true;
+    }
     return false;
   }
 
@@ -291,6 +296,7 @@ class PathExplorer {
   const PathLimits& limits_;
   std::vector<ThreadPath>& paths_;
   bool too_large_ = false;
+  unsigned steps_since_clock_ = 0;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // dependencies they carry through registers, and the final registers.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct PathLimits {
   int max_steps = 4096;      // instructions run on one path
   int max_events = 60;       // events on one path
   std::size_t max_paths = 1 << 16;
+  // Past this the enumeration stops as too large: a thread's paths can be
+  // many when its reads range over wide value domains, and the checker's
+  // time limit must hold here too.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 enum class PathStatus : std::uint8_t { Ok, TooLarge };
