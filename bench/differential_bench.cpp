@@ -64,9 +64,8 @@ int main(int argc, char** argv) {
   const double w = mh::bench::median(whole), a = mh::bench::median(axiom), c = mh::bench::median(checker);
   std::printf(
       "median of %d runs: %.0f programs/s; axiomatic side %.0f%%, model checker side %.0f%% "
-      "(checker / axiom time %.2f); %.1f%% of program-model pairs too large to compare; %d differences in "
-      "all "
-      "runs\n",
+      "(checker / axiom time %.2f); %.1f%% of program-model pairs too large to compare; "
+      "%d differences in all runs\n",
       runs, count / w, 100 * a / (a + c), 100 * c / (a + c), c / a, 100.0 * skipped / (2.0 * count * runs),
       differences);
   return differences == 0 ? 0 : 1;
